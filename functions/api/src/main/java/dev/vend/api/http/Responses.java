@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.model.IssuedToken;
+import dev.vend.vend.WireError;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Renders Vend's responses: RFC 8693 §2.2.1 success and RFC 6749 §5.2 errors. */
+final class Responses {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Responses() {
+    }
+
+    /** An error response, exactly as {@link WireError} defines it. */
+    static MutableHttpResponse<String> error(WireError error, String requestId) {
+        MutableHttpResponse<String> response =
+                HttpResponse.<String>status(HttpStatus.valueOf(error.status()))
+                        .body(error.body(requestId));
+        error.headers().forEach(response::header);
+        return response;
+    }
+
+    /** The RFC 8693 §2.2.1 response, never cached (RFC 6749 §5.1). */
+    static MutableHttpResponse<String> issued(IssuedToken token) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("access_token", token.accessToken());
+        body.put("issued_token_type", token.issuedTokenType());
+        body.put("token_type", token.tokenType());
+        body.put("expires_in", token.expiresInSeconds());
+        if (!token.scopes().isEmpty()) {
+            body.put("scope", String.join(" ", new TreeSet<>(token.scopes())));
+        }
+        return json(HttpStatus.OK, body).header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache");
+    }
+
+    /** A JSON document response. */
+    static MutableHttpResponse<String> json(HttpStatus status, Map<String, Object> body) {
+        try {
+            return HttpResponse.<String>status(status).body(JSON.writeValueAsString(body))
+                    .header("Content-Type", "application/json;charset=UTF-8");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response is not serialisable", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.api.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.vend.audit.AuditLog;
+import dev.vend.audit.AuditRecorder;
+import dev.vend.parse.TokenExchangeForm;
+import dev.vend.vend.OAuthErrors;
+import dev.vend.vend.RequestIds;
+import dev.vend.vend.WireError;
+import dev.vend.verify.DenialReason;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Lambda entry point behind an API Gateway HTTP API (payload format 2.0). Refuses, before the
+ * framework sees them, events Vend does not accept: another payload version, an event without
+ * {@code requestContext}, a {@code POST /token} with a query string (it would be merged into the
+ * form, and tokens would land in access logs), without a form content type, with no body, or with
+ * a body over 16 KiB; each such refusal of {@code POST /token} is recorded in the audit log. Everything else goes to
+ * the same controllers as the local server.
+ */
+public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
+
+    /** The handler Lambda instantiates: builds its own application context. */
+    public VendLambdaHandler() {
+        super();
+    }
+
+    /** A handler on a given application context (tests, priming). */
+    public VendLambdaHandler(ApplicationContext context) {
+        super(context);
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        DenialReason refusal = refusalOf(event);
+        if (refusal == null) {
+            return super.handleRequest(event, context);
+        }
+        String requestId = RequestIds.next();
+        // An event of another shape may be a POST /token that can not be recognised as one, so
+        // every refusal here is recorded.
+        recordRefusal(requestId, isTokenPath(event) ? "token" : "unrecognised", refusal);
+        return render(OAuthErrors.of(refusal), requestId);
+    }
+
+    private static DenialReason refusalOf(APIGatewayV2HTTPEvent event) {
+        if (event == null || !"2.0".equals(event.getVersion()) || event.getRequestContext() == null
+                || event.getRequestContext().getHttp() == null) {
+            return DenialReason.UNSUPPORTED_EVENT;
+        }
+        if (!isTokenPath(event)) {
+            return null;
+        }
+        String query = event.getRawQueryString();
+        if (query != null && !query.isEmpty()) {
+            return DenialReason.QUERY_STRING_NOT_ALLOWED;
+        }
+        String contentType = header(event, "content-type");
+        if (contentType == null || !TokenExchangeForm.isFormContentType(contentType)) {
+            return DenialReason.UNSUPPORTED_CONTENT_TYPE;
+        }
+        long size = bodyBytes(event);
+        if (size == 0) {
+            return DenialReason.MISSING_PARAMETER;
+        }
+        return size > TokenExchangeForm.MAX_BODY_BYTES ? DenialReason.REQUEST_TOO_LARGE : null;
+    }
+
+    private static boolean isTokenPath(APIGatewayV2HTTPEvent event) {
+        var context = event == null ? null : event.getRequestContext();
+        return context != null && context.getHttp() != null
+                && "POST".equalsIgnoreCase(context.getHttp().getMethod())
+                && String.valueOf(context.getHttp().getPath()).endsWith("/token");
+    }
+
+    /** A header in any letter case; payload 2.0 joins repeated headers with commas. */
+    private static String header(APIGatewayV2HTTPEvent event, String name) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return null;
+        }
+        return headers.entrySet().stream()
+                .filter(entry -> entry.getKey() != null && entry.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    private static long bodyBytes(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return 0;
+        }
+        if (!event.getIsBase64Encoded()) {
+            return body.getBytes(StandardCharsets.UTF_8).length;
+        }
+        // Decoded size without decoding: 3 bytes per 4 characters.
+        return (long) body.length() * 3 / 4;
+    }
+
+    private void recordRefusal(String requestId, String operation, DenialReason reason) {
+        var context = getApplicationContext();
+        var audit = AuditRecorder.begin(requestId, operation, context.getBean(Clock.class));
+        audit.denied(reason);
+        context.getBean(AuditLog.class).record(audit.end());
+    }
+
+    private static APIGatewayV2HTTPResponse render(WireError error, String requestId) {
+        Map<String, String> headers = new HashMap<>(error.headers());
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(error.status())
+                .withHeaders(headers)
+                .withBody(error.body(requestId))
+                .withIsBase64Encoded(false)
+                .build();
+    }
+}

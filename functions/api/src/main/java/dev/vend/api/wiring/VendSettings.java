@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.api.wiring;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+
+/**
+ * Vend's deployment settings, under the {@code vend} prefix. In Lambda they come from the
+ * environment the CDK stack sets ({@code VEND_ISSUER_URL}, {@code VEND_SIGNING_KEYS}, …); the
+ * local server sets them from its command line.
+ *
+ * @param issuerUrl Vend's issuer URL: {@code iss} of every token, and the default inbound audience
+ * @param issuersFile the issuer registry file; the embedded default when absent
+ * @param policiesFolder a folder of policy documents (local mode)
+ * @param stateDir the local state folder holding the local signing key
+ * @param localKeyAlgorithm RS256 or ES256, for a local key created on first run
+ * @param signingKeys KMS signing keys as JSON ({@code [{"arn":…,"state":…}]}); Lambda only
+ * @param jwksMaxAgeSeconds how long relying parties may cache the JWKS
+ * @param maxLifetimeSeconds the deployment's cap on issued token lifetime
+ */
+@ConfigurationProperties("vend")
+public record VendSettings(
+        String issuerUrl,
+        @Nullable String issuersFile,
+        @Nullable String policiesFolder,
+        @Nullable String stateDir,
+        @Bindable(defaultValue = "ES256") String localKeyAlgorithm,
+        @Nullable String signingKeys,
+        @Bindable(defaultValue = "300") long jwksMaxAgeSeconds,
+        @Bindable(defaultValue = "3600") long maxLifetimeSeconds) {
+}

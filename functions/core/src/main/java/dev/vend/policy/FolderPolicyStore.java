@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.policy;
+
+import dev.vend.model.VerifiedIdentity;
+import dev.vend.parse.YamlDocuments;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Policies read from a folder of {@code .yaml}, {@code .yml} and {@code .json} documents, for the
+ * local server and for {@code vend policy lint}. Every document is compiled at load; one bad
+ * document refuses the whole folder, listing every problem. Immutable and thread-safe.
+ *
+ * <p><strong>Limitation:</strong> the folder is read once at start; a changed policy takes effect
+ * when the local server restarts.
+ */
+public final class FolderPolicyStore implements PolicyStore {
+
+    private final Map<String, List<Policy>> byIssuer;
+
+    private FolderPolicyStore(List<Policy> policies) {
+        this.byIssuer = policies.stream().collect(Collectors.groupingBy(Policy::issuerId,
+                Collectors.collectingAndThen(Collectors.toList(), List::copyOf)));
+    }
+
+    /**
+     * Loads and compiles every policy document directly in a folder.
+     *
+     * @throws PolicyException listing every problem in every document
+     */
+    public static FolderPolicyStore load(Path folder, PolicyCompiler compiler) {
+        var policies = new ArrayList<Policy>();
+        var problems = new ArrayList<String>();
+        var ids = new HashSet<String>();
+        for (Path file : documents(folder, problems)) {
+            try {
+                Policy policy = compiler.compile(YamlDocuments.readMapping(file), file.toString());
+                if (!ids.add(policy.id())) {
+                    problems.add(file + ": policy id " + policy.id() + " is used twice");
+                }
+                policies.add(policy);
+            } catch (PolicyException e) {
+                problems.addAll(e.problems());
+            } catch (YamlDocuments.DocumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return new FolderPolicyStore(policies);
+    }
+
+    /** Every policy, sorted by id. */
+    public List<Policy> all() {
+        return byIssuer.values().stream().flatMap(List::stream)
+                .sorted(java.util.Comparator.comparing(Policy::id)).toList();
+    }
+
+    @Override
+    public List<Policy> candidates(VerifiedIdentity identity) {
+        return byIssuer.getOrDefault(identity.issuerId(), List.of());
+    }
+
+    private static List<Path> documents(Path folder, List<String> problems) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(file -> file.getFileName().toString().matches(".*\\.(ya?ml|json)"))
+                    .filter(file -> !file.getFileName().toString().endsWith(".schema.json"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            problems.add(folder + ": policy folder can not be read");
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.verify;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import java.security.Provider;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Nimbus JWS verifiers as Vend configures them: no deferred critical headers, and ECDSA on
+ * BouncyCastle, because the JDK provider rejects valid P-256 signatures in the Wycheproof suite
+ * and older JDKs accepted the all-zero signature (CVE-2022-21449). BouncyCastle is used here only,
+ * never registered as a global provider.
+ */
+public final class JoseVerifiers {
+
+    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
+    private JoseVerifiers() {
+    }
+
+    /** An RS256/RS384/RS512/PS* verifier for one public key. */
+    public static JWSVerifier rsa(RSAPublicKey key) {
+        return new RSASSAVerifier(key);
+    }
+
+    /** An ES256/ES384 verifier for one public key, running on BouncyCastle. */
+    public static JWSVerifier ec(ECPublicKey key) throws JOSEException {
+        var verifier = new ECDSAVerifier(key);
+        verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
+        return verifier;
+    }
+
+    /** The BouncyCastle provider instance Vend uses for ECDSA. */
+    public static Provider bouncyCastle() {
+        return BOUNCY_CASTLE;
+    }
+}

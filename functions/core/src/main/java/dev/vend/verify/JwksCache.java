@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The verification keys of one issuer. A static file is read once at start; remote keys are
+ * fetched on first use, refreshed periodically so a key the issuer removed stops being trusted,
+ * refreshed early when a token names an unknown {@code kid} (at most once per cooldown, so a flood
+ * of random ids makes one fetch), and kept for a bounded time when a refresh fails, after which
+ * verification fails closed. Thread-safe.
+ */
+public final class JwksCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IssuerConfig issuer;
+    private final HttpsFetcher fetcher;
+    private final Clock clock;
+    private final Timing timing;
+
+    private @Nullable JWKSet keys;
+    private Instant fetchedAt = Instant.MIN;
+    private Instant lastAttempt = Instant.MIN;
+
+    /**
+     * How often keys are refreshed and how long stale keys may serve.
+     *
+     * @param refreshInterval keys older than this are refetched before use
+     * @param unknownKeyCooldown the least time between two refetches
+     * @param maxStale how long the last good keys serve while refreshes fail
+     */
+    public record Timing(Duration refreshInterval, Duration unknownKeyCooldown, Duration maxStale) {
+        /** Ten-minute refresh, one-minute cooldown, one hour of stale keys at most. */
+        public static Timing defaults() {
+            return new Timing(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1));
+        }
+    }
+
+    public JwksCache(IssuerConfig issuer, HttpsFetcher fetcher, Clock clock, Timing timing) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timing = Objects.requireNonNull(timing, "timing");
+        if (issuer.keySource() instanceof KeySource.JwksFile file) {
+            this.keys = readFile(file);
+        }
+    }
+
+    /**
+     * Keys that may verify a token with this {@code kid} and algorithm. An empty {@code kid} is
+     * treated as absent, and then every suitable key is a candidate.
+     *
+     * @throws VendingFailure if no keys are known and none can be fetched
+     */
+    public List<JWK> candidates(@Nullable String kid, JWSAlgorithm alg) {
+        String lookup = kid == null || kid.isEmpty() ? null : kid;
+        List<JWK> found = select(current(), lookup, alg);
+        if (found.isEmpty() && lookup != null && refreshAllowed()) {
+            found = select(refresh(), lookup, alg);
+        }
+        return found;
+    }
+
+    private synchronized JWKSet current() {
+        if (issuer.keySource() instanceof KeySource.JwksFile) {
+            return Objects.requireNonNull(keys);
+        }
+        Instant now = clock.instant();
+        boolean due = keys == null || now.isAfter(fetchedAt.plus(timing.refreshInterval()));
+        if (due && refreshAllowed()) {
+            refresh();
+        }
+        if (keys == null || now.isAfter(fetchedAt.plus(timing.maxStale()))) {
+            throw VendingFailure.transientFailure(
+                    "no current keys for issuer " + issuer.id(), null);
+        }
+        return keys;
+    }
+
+    private synchronized boolean refreshAllowed() {
+        if (issuer.keySource() instanceof KeySource.JwksFile) {
+            return false;
+        }
+        return !clock.instant().isBefore(lastAttempt.plus(timing.unknownKeyCooldown()));
+    }
+
+    private synchronized JWKSet refresh() {
+        lastAttempt = clock.instant();
+        try {
+            URI jwksUri = jwksUri();
+            JWKSet fetched = JWKSet.parse(new String(
+                    fetcher.get(jwksUri, issuer.allowPrivateNetwork()), StandardCharsets.UTF_8));
+            keys = fetched;
+            fetchedAt = clock.instant();
+        } catch (HttpsFetcher.FetchException | java.text.ParseException e) {
+            LOG.warn("key refresh failed for issuer {}: {}", issuer.id(), e.getMessage());
+        }
+        return keys == null ? new JWKSet() : keys;
+    }
+
+    private URI jwksUri() throws HttpsFetcher.FetchException {
+        if (issuer.keySource() instanceof KeySource.JwksUri configured) {
+            return configured.uri();
+        }
+        URI discovery = URI.create(stripSlash(issuer.issuer()) + "/.well-known/openid-configuration");
+        JsonNode document = readJson(fetcher.get(discovery, issuer.allowPrivateNetwork()));
+        if (!issuer.issuer().equals(document.path("issuer").asText(null))) {
+            throw new HttpsFetcher.FetchException("discovery document of " + issuer.id()
+                    + " names another issuer");
+        }
+        String jwks = document.path("jwks_uri").asText("");
+        URI uri = URI.create(jwks);
+        HttpsFetcher.checkUri(uri);
+        if (!uri.getHost().equalsIgnoreCase(URI.create(issuer.issuer()).getHost())) {
+            throw new HttpsFetcher.FetchException("jwks_uri of " + issuer.id()
+                    + " is not on the issuer's host");
+        }
+        return uri;
+    }
+
+    private static JsonNode readJson(byte[] bytes) throws HttpsFetcher.FetchException {
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new HttpsFetcher.FetchException("discovery document is not JSON");
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static JWKSet readFile(KeySource.JwksFile file) {
+        try {
+            return JWKSet.parse(Files.readString(file.path(), StandardCharsets.UTF_8));
+        } catch (IOException | java.text.ParseException e) {
+            throw new InvalidConfigurationException(
+                    List.of("JWKS file " + file.path() + " can not be read: " + e.getMessage()));
+        }
+    }
+
+    static List<JWK> select(JWKSet set, @Nullable String kid, JWSAlgorithm alg) {
+        return set.getKeys().stream()
+                .filter(key -> kid == null || kid.equals(key.getKeyID()))
+                .filter(key -> !key.isPrivate())
+                .filter(key -> suits(key, alg))
+                .toList();
+    }
+
+    private static boolean suits(JWK key, JWSAlgorithm alg) {
+        if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
+            return false;
+        }
+        if (key.getKeyOperations() != null
+                && !key.getKeyOperations().contains(KeyOperation.VERIFY)) {
+            return false;
+        }
+        if (key.getAlgorithm() != null && !key.getAlgorithm().equals(alg)) {
+            return false;
+        }
+        if (JWSAlgorithm.Family.RSA.contains(alg)) {
+            return KeyType.RSA.equals(key.getKeyType());
+        }
+        if (JWSAlgorithm.ES256.equals(alg)) {
+            return key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());
+        }
+        if (JWSAlgorithm.ES384.equals(alg)) {
+            return key instanceof ECKey ec && Curve.P_384.equals(ec.getCurve());
+        }
+        return false;
+    }
+}

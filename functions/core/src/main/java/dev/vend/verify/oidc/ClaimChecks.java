@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.verify.oidc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vend.verify.DenialException;
+import dev.vend.verify.DenialReason;
+import dev.vend.verify.IssuerConfig;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registered-claim checks of RFC 7519 §4.1, after the signature verified: exact {@code iss};
+ * {@code exp} required; {@code nbf} and {@code iat} not in the future; one leeway for all three;
+ * the issuer's maximum token age; {@code aud} required and matched exactly.
+ */
+final class ClaimChecks {
+
+    /** Time claims beyond this (year 5138) are refused as saturated values. */
+    private static final BigInteger MAX_TIME = BigInteger.valueOf(100_000_000_000L);
+
+    private ClaimChecks() {
+    }
+
+    /** Runs every check and returns the token's expiry. */
+    static Instant check(ObjectNode claims, IssuerConfig issuer, Instant now) {
+        checkIssuer(claims, issuer);
+        Instant exp = time(claims, "exp");
+        if (exp == null) {
+            throw new DenialException(DenialReason.MISSING_CLAIM, "no exp");
+        }
+        Instant nbf = time(claims, "nbf");
+        Instant iat = time(claims, "iat");
+        checkWindow(exp, nbf, iat, issuer.leeway(), now);
+        checkAge(exp, iat, issuer, now);
+        checkAudience(claims, issuer);
+        return exp;
+    }
+
+    private static void checkIssuer(ObjectNode claims, IssuerConfig issuer) {
+        JsonNode iss = claims.get("iss");
+        if (iss == null || !iss.isTextual() || !issuer.issuer().equals(iss.asText())) {
+            throw new DenialException(DenialReason.UNTRUSTED_ISSUER, "iss differs");
+        }
+    }
+
+    private static void checkWindow(Instant exp, @Nullable Instant nbf, @Nullable Instant iat,
+            Duration leeway, Instant now) {
+        if (now.isAfter(exp.plus(leeway))) {
+            throw new DenialException(DenialReason.EXPIRED, "exp has passed");
+        }
+        if (nbf != null && nbf.isAfter(now.plus(leeway))) {
+            throw new DenialException(DenialReason.NOT_YET_VALID, "nbf is in the future");
+        }
+        if (iat != null && iat.isAfter(now.plus(leeway))) {
+            throw new DenialException(DenialReason.ISSUED_IN_FUTURE, "iat is in the future");
+        }
+    }
+
+    private static void checkAge(Instant exp, @Nullable Instant iat, IssuerConfig issuer,
+            Instant now) {
+        Instant start = iat != null ? iat : now;
+        if (Duration.between(start, exp).compareTo(issuer.maxTokenAge()) > 0) {
+            throw new DenialException(DenialReason.TOO_OLD, "lifetime exceeds the issuer's max");
+        }
+        if (iat != null
+                && Duration.between(iat, now).compareTo(issuer.maxTokenAge().plus(issuer.leeway())) > 0) {
+            throw new DenialException(DenialReason.TOO_OLD, "token is older than the issuer's max");
+        }
+    }
+
+    private static void checkAudience(ObjectNode claims, IssuerConfig issuer) {
+        List<String> audiences = audiences(claims.get("aud"));
+        if (audiences.stream().noneMatch(issuer.audiences()::contains)) {
+            throw new DenialException(DenialReason.AUDIENCE_MISMATCH, "no accepted audience");
+        }
+    }
+
+    /** {@code aud} as a string or an array of strings; any other shape is no audience. */
+    private static List<String> audiences(@Nullable JsonNode aud) {
+        if (aud == null) {
+            return List.of();
+        }
+        if (aud.isTextual()) {
+            return List.of(aud.asText());
+        }
+        var out = new ArrayList<String>();
+        if (aud.isArray()) {
+            for (JsonNode item : aud) {
+                if (!item.isTextual()) {
+                    return List.of();
+                }
+                out.add(item.asText());
+            }
+        }
+        return out;
+    }
+
+    /** A NumericDate (RFC 7519 §2) as a whole number of seconds within range, or null. */
+    private static @Nullable Instant time(ObjectNode claims, String name) {
+        JsonNode node = claims.get(name);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isIntegralNumber()) {
+            throw new DenialException(DenialReason.MALFORMED_TOKEN, name + " is not whole seconds");
+        }
+        BigInteger value = node.bigIntegerValue();
+        if (value.signum() < 0 || value.compareTo(MAX_TIME) > 0) {
+            throw new DenialException(DenialReason.MALFORMED_TOKEN, name + " is out of range");
+        }
+        return Instant.ofEpochSecond(value.longValueExact());
+    }
+}

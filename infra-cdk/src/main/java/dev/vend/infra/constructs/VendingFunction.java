@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.infra.constructs;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IAlias;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The vending Lambda function: Java 21 with SnapStart, published as a version behind the
+ * {@value #ALIAS_NAME} alias. Callers must invoke the alias; SnapStart never runs on the
+ * unqualified function ({@code $LATEST}).
+ *
+ * <p>The function's role is built here with nothing but what the function uses: writing to its
+ * own log group, {@code kms:Sign} and {@code kms:GetPublicKey} on the signing key, GetItem and
+ * Query on the policy table, and GetItem, PutItem, UpdateItem and DeleteItem on the single-use
+ * table. It does not get the AWS managed basic execution policy, which may write to every log
+ * group of the account.
+ *
+ * <p>The function reads its configuration from the environment variables named by the
+ * {@code ENV_} constants. {@value #ENV_SIGNING_KEYS} is a JSON array of
+ * {@code {"arn": <key ARN>, "state": "active"}} objects.
+ */
+public final class VendingFunction extends Construct {
+
+    /** The handler class in {@code functions/api}. */
+    public static final String HANDLER = "dev.vend.api.lambda.VendLambdaHandler";
+    /** The alias every caller (and the API) invokes. */
+    public static final String ALIAS_NAME = "live";
+    /** Memory in MB; Lambda's CPU share grows with it, which shortens a Java cold start. */
+    public static final int MEMORY_MB = 1024;
+    /** Timeout in seconds: several KMS and DynamoDB calls plus a JWKS fetch fit easily. */
+    public static final int TIMEOUT_SECONDS = 10;
+
+    /** Environment variable: Vend's issuer URL, the {@code iss} of every token it issues. */
+    public static final String ENV_ISSUER_URL = "VEND_ISSUER_URL";
+    /** Environment variable: the name of the policy table. */
+    public static final String ENV_POLICY_TABLE = "VEND_POLICY_TABLE";
+    /** Environment variable: the name of the single-use table. */
+    public static final String ENV_SINGLE_USE_TABLE = "VEND_SINGLE_USE_TABLE";
+    /** Environment variable: the signing keys as a JSON array of ARN and state. */
+    public static final String ENV_SIGNING_KEYS = "VEND_SIGNING_KEYS";
+
+    /** What the function may do with the signing key: sign, and read the public half. */
+    public static final List<String> SIGNING_KEY_ACTIONS = List.of("kms:Sign", "kms:GetPublicKey");
+    /** What the function may do with the policy table: read only. */
+    public static final List<String> POLICY_TABLE_ACTIONS =
+            List.of("dynamodb:GetItem", "dynamodb:Query");
+    /** What the function may do with the single-use table: single items, no scans. */
+    public static final List<String> SINGLE_USE_TABLE_ACTIONS = List.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+
+    // CDK warns about SnapStart on every function, even one that publishes a version as this one
+    // does through currentVersion and its alias.
+    private static final String SNAPSTART_PUBLISH_WARNING =
+            "@aws-cdk/aws-lambda:snapStartRequirePublish";
+
+    private final Function function;
+    private final Alias alias;
+
+    /** Creates the function, its version and alias, its log group and its role. */
+    public VendingFunction(Construct scope, String id, VendingFunctionProps props) {
+        super(scope, id);
+        requireJar(props);
+
+        LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup")
+                .retention(RetentionDays.ONE_MONTH)
+                .build();
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Vend vending function")
+                .build();
+        logGroup.grantWrite(role);
+
+        this.function = Function.Builder.create(this, "Function")
+                .description("Vend: verifies a workload attestation, vends a short-lived token")
+                .runtime(Runtime.JAVA_21)
+                .handler(HANDLER)
+                .code(Code.fromAsset(props.functionJar().toString()))
+                .memorySize(MEMORY_MB)
+                .timeout(Duration.seconds(TIMEOUT_SECONDS))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .role(role)
+                .logGroup(logGroup)
+                .environment(environment(props))
+                .build();
+        Annotations.of(function).acknowledgeWarning(SNAPSTART_PUBLISH_WARNING,
+                "published through currentVersion and invoked only through the alias");
+        this.alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .build();
+
+        props.signingKey().grant(role, SIGNING_KEY_ACTIONS.toArray(String[]::new));
+        props.policyTable().getGrants()
+                .actions(role, POLICY_TABLE_ACTIONS.toArray(String[]::new));
+        props.singleUseTable().getGrants()
+                .actions(role, SINGLE_USE_TABLE_ACTIONS.toArray(String[]::new));
+    }
+
+    /** The {@value #ALIAS_NAME} alias: the only thing that should invoke the function. */
+    public IAlias alias() {
+        return alias;
+    }
+
+    /** The unqualified function, for metrics and tests; never route traffic to it. */
+    public Function function() {
+        return function;
+    }
+
+    private Map<String, String> environment(VendingFunctionProps props) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put(ENV_ISSUER_URL, props.issuerUrl());
+        environment.put(ENV_POLICY_TABLE, props.policyTable().getTableName());
+        environment.put(ENV_SINGLE_USE_TABLE, props.singleUseTable().getTableName());
+        environment.put(ENV_SIGNING_KEYS, signingKeysJson(props));
+        return environment;
+    }
+
+    private String signingKeysJson(VendingFunctionProps props) {
+        Map<String, String> activeKey = new LinkedHashMap<>();
+        activeKey.put("arn", props.signingKey().getKeyArn());
+        activeKey.put("state", "active");
+        // toJsonString keeps the ARN a token, resolved by CloudFormation at deploy time.
+        return Stack.of(this).toJsonString(List.of(activeKey));
+    }
+
+    private static void requireJar(VendingFunctionProps props) {
+        if (!Files.isRegularFile(props.functionJar())) {
+            throw new IllegalArgumentException(
+                    "Lambda code not found: " + props.functionJar().toAbsolutePath());
+        }
+    }
+}

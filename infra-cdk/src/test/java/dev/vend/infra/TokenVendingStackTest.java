@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.infra;
+
+import static dev.vend.infra.CdkTestSupport.JSON;
+import static dev.vend.infra.CdkTestSupport.getAtt;
+import static dev.vend.infra.CdkTestSupport.logicalId;
+import static dev.vend.infra.CdkTestSupport.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.vend.infra.constructs.VendingFunction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The default stack, synthesized once for the whole class (a synth takes seconds) with a small
+ * stand-in jar and cdk.json's feature flags.
+ */
+class TokenVendingStackTest {
+
+    private static final String KEY_ARN_PLACEHOLDER = "KEY_ARN";
+
+    @TempDir
+    static Path tempDir;
+
+    private static TokenVendingStack stack;
+    private static Template template;
+    private static String keyId;
+    private static String policyTableId;
+    private static String singleUseTableId;
+    private static String functionId;
+    private static String aliasId;
+    private static String apiId;
+
+    @BeforeAll
+    static void synthesize() throws IOException {
+        Path jar = CdkTestSupport.lambdaJar(tempDir.resolve("vend-api.jar"));
+        stack = new TokenVendingStack(CdkTestSupport.app(), TokenVendingApp.STACK_ID,
+                TokenVendingStackProps.builder(jar).build());
+        template = Template.fromStack(stack);
+
+        keyId = logicalId(stack.signingKey().key());
+        policyTableId = logicalId(stack.policyTable().table());
+        singleUseTableId = logicalId(stack.singleUseTable().table());
+        functionId = logicalId(stack.vendingFunction().function());
+        aliasId = logicalId(stack.vendingFunction().alias());
+        apiId = logicalId(stack.httpApi().api());
+    }
+
+    @Test
+    void signingKeyIsAnAsymmetricP256KeyForSigningAndVerifying() {
+        template.resourceCountIs("AWS::KMS::Key", 1);
+        template.hasResourceProperties("AWS::KMS::Key", Map.of(
+                "KeySpec", "ECC_NIST_P256",
+                "KeyUsage", "SIGN_VERIFY"));
+    }
+
+    @Test
+    void signingKeyAndPolicyTableAreRetainedWhenTheStackIsDeleted() {
+        assertThat(resource(keyId))
+                .containsEntry("DeletionPolicy", "Retain")
+                .containsEntry("UpdateReplacePolicy", "Retain");
+        assertThat(resource(policyTableId))
+                .containsEntry("DeletionPolicy", "Retain")
+                .containsEntry("UpdateReplacePolicy", "Retain");
+    }
+
+    @Test
+    void policyTableHasStringPkAndSkOnDemandWithPointInTimeRecovery() {
+        assertThat(properties(policyTableId))
+                .containsEntry("KeySchema", List.of(
+                        Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                        Map.of("AttributeName", "sk", "KeyType", "RANGE")))
+                .containsEntry("AttributeDefinitions", List.of(
+                        Map.of("AttributeName", "pk", "AttributeType", "S"),
+                        Map.of("AttributeName", "sk", "AttributeType", "S")))
+                .containsEntry("BillingMode", "PAY_PER_REQUEST");
+        assertThat(replicaOf(policyTableId)).containsEntry("PointInTimeRecoverySpecification",
+                Map.of("PointInTimeRecoveryEnabled", true));
+    }
+
+    @Test
+    void singleUseTableExpiresItemsByExpiresAtAndIsDestroyedWithTheStack() {
+        assertThat(properties(singleUseTableId))
+                .containsEntry("TimeToLiveSpecification",
+                        Map.of("AttributeName", "expires_at", "Enabled", true))
+                .containsEntry("KeySchema",
+                        List.of(Map.of("AttributeName", "pk", "KeyType", "HASH")))
+                .containsEntry("BillingMode", "PAY_PER_REQUEST");
+        assertThat(resource(singleUseTableId)).containsEntry("DeletionPolicy", "Delete");
+    }
+
+    @Test
+    void functionRunsJava21WithSnapStartOnPublishedVersions() {
+        assertThat(properties(functionId))
+                .containsEntry("Runtime", "java21")
+                .containsEntry("Handler", "dev.vend.api.lambda.VendLambdaHandler")
+                .containsEntry("MemorySize", 1024)
+                .containsEntry("Timeout", 10)
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+    }
+
+    @Test
+    void liveAliasPointsAtThePublishedCurrentVersion() {
+        String versionId =
+                template.findResources("AWS::Lambda::Version").keySet().iterator().next();
+
+        template.resourceCountIs("AWS::Lambda::Version", 1);
+        assertThat(properties(aliasId))
+                .containsEntry("Name", "live")
+                .containsEntry("FunctionName", ref(functionId))
+                .containsEntry("FunctionVersion", getAtt(versionId, "Version"));
+    }
+
+    @Test
+    void functionEnvironmentNamesIssuerTablesAndSigningKeyByArn() {
+        Map<String, Object> variables = environment();
+
+        assertThat(variables).containsOnlyKeys(VendingFunction.ENV_ISSUER_URL,
+                VendingFunction.ENV_POLICY_TABLE, VendingFunction.ENV_SINGLE_USE_TABLE,
+                VendingFunction.ENV_SIGNING_KEYS);
+        assertThat(variables)
+                .containsEntry("VEND_ISSUER_URL", getAtt(apiId, "ApiEndpoint"))
+                .containsEntry("VEND_POLICY_TABLE", ref(policyTableId))
+                .containsEntry("VEND_SINGLE_USE_TABLE", ref(singleUseTableId));
+    }
+
+    @Test
+    void signingKeysVariableIsAJsonArrayWithTheKeyArnMarkedActive() throws IOException {
+        String json = render(environment().get("VEND_SIGNING_KEYS"),
+                Map.of(getAtt(keyId, "Arn"), KEY_ARN_PLACEHOLDER));
+
+        List<Map<String, Object>> keys =
+                JSON.readValue(json, new TypeReference<List<Map<String, Object>>>() { });
+        assertThat(keys).containsExactly(Map.of("arn", KEY_ARN_PLACEHOLDER, "state", "active"));
+        assertThat(json).isEqualTo("[{\"arn\":\"KEY_ARN\",\"state\":\"active\"}]");
+    }
+
+    @Test
+    void functionLogsToItsOwnLogGroupKeptOneMonth() {
+        Map<String, Map<String, Object>> logGroups = template.findResources("AWS::Logs::LogGroup");
+
+        assertThat(logGroups).isNotEmpty().allSatisfy((id, logGroup) ->
+                assertThat(propertiesOf(logGroup)).containsEntry("RetentionInDays", 30));
+        Object functionLogGroup = ((Map<?, ?>) properties(functionId).get("LoggingConfig"))
+                .get("LogGroup");
+        assertThat(functionLogGroup).isInstanceOf(Map.class);
+        assertThat(logGroups).containsKey((String) ((Map<?, ?>) functionLogGroup).get("Ref"));
+    }
+
+    @Test
+    void apiIsAnHttpApiWithPayloadV2IntegrationOfTheAliasNotTheFunction() {
+        template.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
+        Map<String, Map<String, Object>> integrations =
+                template.findResources("AWS::ApiGatewayV2::Integration");
+
+        assertThat(integrations).hasSize(1).allSatisfy((id, integration) ->
+                assertThat(propertiesOf(integration))
+                        .containsEntry("IntegrationType", "AWS_PROXY")
+                        .containsEntry("PayloadFormatVersion", "2.0")
+                        .containsEntry("IntegrationUri", ref(aliasId)));
+        assertThat(JSON.valueToTree(integrations).toString())
+                .doesNotContain("\"" + functionId + "\"");
+    }
+
+    @Test
+    void apiGatewayMayInvokeOnlyTheAlias() {
+        Map<String, Map<String, Object>> permissions =
+                template.findResources("AWS::Lambda::Permission");
+
+        assertThat(permissions).isNotEmpty().allSatisfy((id, permission) ->
+                assertThat(propertiesOf(permission))
+                        .containsEntry("Action", "lambda:InvokeFunction")
+                        .containsEntry("Principal", "apigateway.amazonaws.com")
+                        .containsEntry("FunctionName", ref(aliasId)));
+    }
+
+    @Test
+    void apiHasTheFourVendRoutesAndNoOthersAllOnTheAliasIntegration() {
+        Map<String, Map<String, Object>> routes =
+                template.findResources("AWS::ApiGatewayV2::Route");
+        String integrationId = template.findResources("AWS::ApiGatewayV2::Integration").keySet()
+                .iterator().next();
+        Set<Object> routeKeys = routes.values().stream()
+                .map(route -> propertiesOf(route).get("RouteKey"))
+                .collect(Collectors.toSet());
+
+        assertThat(routes).allSatisfy((id, route) -> assertThat(propertiesOf(route))
+                .containsEntry("ApiId", ref(apiId))
+                .containsEntry("Target", Map.of("Fn::Join",
+                        List.of("", List.of("integrations/", ref(integrationId))))));
+        assertThat(routeKeys).containsExactlyInAnyOrder(
+                "POST /token",
+                "POST /challenge",
+                "GET /.well-known/jwks.json",
+                "GET /.well-known/openid-configuration");
+    }
+
+    @Test
+    void defaultStageIsThrottledWithTheDefaultLimitsAndWritesAccessLogs() {
+        template.resourceCountIs("AWS::ApiGatewayV2::Stage", 1);
+        template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "StageName", "$default",
+                "AutoDeploy", true,
+                "DefaultRouteSettings", Map.of(
+                        "ThrottlingBurstLimit", 200,
+                        "ThrottlingRateLimit", 100),
+                "AccessLogSettings", Match.objectLike(Map.of(
+                        "Format", Match.stringLikeRegexp(".*\\$context\\.routeKey.*")))));
+    }
+
+    @Test
+    void roleMaySignAndGetPublicKeyOnTheSigningKeyAndNothingElseInKms() {
+        List<Map<String, Object>> kmsStatements = statements().stream()
+                .filter(statement -> actions(statement).stream()
+                        .anyMatch(action -> action.startsWith("kms:") || action.equals("*")))
+                .toList();
+
+        assertThat(kmsStatements).hasSize(1);
+        Map<String, Object> statement = kmsStatements.get(0);
+        assertThat(statement).containsEntry("Effect", "Allow").doesNotContainKey("Condition");
+        assertThat(actions(statement)).containsExactlyInAnyOrder("kms:Sign", "kms:GetPublicKey");
+        assertThat(resourcesOf(statement)).containsExactly(getAtt(keyId, "Arn"));
+    }
+
+    @Test
+    void roleReadsThePolicyTableAndUsesSingleItemsOfTheSingleUseTable() {
+        assertThat(actionsOn(getAtt(policyTableId, "Arn")))
+                .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query");
+        assertThat(actionsOn(getAtt(singleUseTableId, "Arn"))).containsExactlyInAnyOrder(
+                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem");
+    }
+
+    @Test
+    void roleHasNoWildcardsNoManagedPoliciesAndTrustsOnlyLambda() {
+        assertThat(statements()).allSatisfy(statement -> {
+            assertThat(statement).containsEntry("Effect", "Allow")
+                    .doesNotContainKeys("NotAction", "NotResource");
+            assertThat(actions(statement)).noneMatch(action -> action.contains("*"));
+            assertThat(resourcesOf(statement)).doesNotContain("*");
+        });
+        template.resourceCountIs("AWS::IAM::Role", 1);
+        template.hasResourceProperties("AWS::IAM::Role", Map.of(
+                "ManagedPolicyArns", Match.absent(),
+                "Policies", Match.absent(),
+                "AssumeRolePolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Action", "sts:AssumeRole",
+                        "Principal", Map.of("Service", "lambda.amazonaws.com")))))));
+    }
+
+    @Test
+    void noResourceHasAHardCodedPhysicalName() {
+        Set<String> nameProperties =
+                Set.of("TableName", "FunctionName", "RoleName", "LogGroupName", "AliasName");
+        List<String> named = new ArrayList<>();
+        // A literal string is a hard-coded name; a Ref or GetAtt only points at another resource.
+        resources().forEach((id, resource) -> propertiesOf(resource).forEach((property, value) -> {
+            if (nameProperties.contains(property) && value instanceof String) {
+                named.add(id + "." + property + "=" + value);
+            }
+        }));
+
+        assertThat(named).isEmpty();
+        template.resourceCountIs("AWS::KMS::Alias", 0);
+    }
+
+    @Test
+    void outputsIssuerUrlAndJwksUrlOfTheApiEndpoint() {
+        template.hasOutput(TokenVendingStack.ISSUER_URL_OUTPUT,
+                Map.of("Value", getAtt(apiId, "ApiEndpoint")));
+        template.hasOutput(TokenVendingStack.JWKS_URL_OUTPUT, Map.of("Value", Map.of("Fn::Join",
+                List.of("", List.of(getAtt(apiId, "ApiEndpoint"), "/.well-known/jwks.json")))));
+        template.hasOutput(TokenVendingStack.SIGNING_KEY_ARN_OUTPUT,
+                Map.of("Value", getAtt(keyId, "Arn")));
+        template.hasOutput(TokenVendingStack.POLICY_TABLE_NAME_OUTPUT,
+                Map.of("Value", ref(policyTableId)));
+        assertThat(template.findOutputs(TokenVendingStack.CUSTOM_DOMAIN_TARGET_OUTPUT)).isEmpty();
+    }
+
+    @Test
+    void synthesisLeavesNoWarningOrError() {
+        Annotations annotations = Annotations.fromStack(stack);
+
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    private static Map<String, Map<String, Object>> resources() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> resources =
+                (Map<String, Map<String, Object>>) template.toJSON().get("Resources");
+        return resources;
+    }
+
+    private static Map<String, Object> resource(String logicalId) {
+        Map<String, Object> resource = resources().get(logicalId);
+        assertThat(resource).as("resource %s", logicalId).isNotNull();
+        return resource;
+    }
+
+    private static Map<String, Object> properties(String logicalId) {
+        return propertiesOf(resource(logicalId));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> propertiesOf(Map<String, Object> resource) {
+        Object properties = resource.get("Properties");
+        return properties == null ? Map.of() : (Map<String, Object>) properties;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> replicaOf(String tableId) {
+        List<Object> replicas = (List<Object>) properties(tableId).get("Replicas");
+        assertThat(replicas).hasSize(1);
+        return (Map<String, Object>) replicas.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> environment() {
+        Map<String, Object> environment = (Map<String, Object>) properties(functionId)
+                .get("Environment");
+        return (Map<String, Object>) environment.get("Variables");
+    }
+
+    /** Every statement of every identity policy in the template. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements() {
+        List<Map<String, Object>> statements = new ArrayList<>();
+        template.findResources("AWS::IAM::Policy").values().forEach(policy -> {
+            Map<String, Object> document =
+                    (Map<String, Object>) propertiesOf(policy).get("PolicyDocument");
+            for (Object statement : listOf(document.get("Statement"))) {
+                statements.add((Map<String, Object>) statement);
+            }
+        });
+        return statements;
+    }
+
+    private static List<String> actions(Map<String, Object> statement) {
+        return listOf(statement.get("Action")).stream().map(String.class::cast).toList();
+    }
+
+    private static List<Object> resourcesOf(Map<String, Object> statement) {
+        return listOf(statement.get("Resource"));
+    }
+
+    private static List<String> actionsOn(Object resource) {
+        return statements().stream()
+                .filter(statement -> resourcesOf(statement).contains(resource))
+                .flatMap(statement -> actions(statement).stream())
+                .toList();
+    }
+
+    // IAM allows a single value or a list wherever a list is expected.
+    private static List<Object> listOf(Object value) {
+        if (value instanceof List<?> list) {
+            return List.copyOf(list);
+        }
+        return value == null ? List.of() : List.of(value);
+    }
+
+    /** Renders an {@code Fn::Join} as text, replacing intrinsics by the given placeholders. */
+    private static String render(Object value, Map<Object, String> placeholders) {
+        if (value instanceof String text) {
+            return text;
+        }
+        if (placeholders.containsKey(value)) {
+            return placeholders.get(value);
+        }
+        assertThat(value).as("an Fn::Join").isInstanceOf(Map.class);
+        List<Object> join = listOf(((Map<?, ?>) value).get("Fn::Join"));
+        assertThat(join).as("Fn::Join of %s", value).hasSize(2);
+        List<String> parts = listOf(join.get(1)).stream()
+                .map(part -> render(part, placeholders))
+                .toList();
+        return String.join((String) join.get(0), parts);
+    }
+}
