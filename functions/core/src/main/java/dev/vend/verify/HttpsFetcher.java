@@ -2,20 +2,29 @@
 package dev.vend.verify;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches discovery documents and JWKS over HTTPS, and nothing else: no redirects, a size cap,
- * timeouts, no user info, and no private addresses unless the issuer entry allows them.
+ * a deadline for the whole fetch, no user info, and no private addresses unless the issuer entry
+ * allows them.
  * Thread-safe.
  *
  * <p><strong>Limitation:</strong> every address the host resolves to is checked just before the
@@ -32,7 +41,8 @@ public final class HttpsFetcher {
 
     /**
      * @param sslContext the trust Vend places in issuers' TLS certificates
-     * @param timeout connect and response timeout, each
+     * @param timeout connect and response timeout, each; the whole fetch, body included, gets
+     *     twice this
      */
     public HttpsFetcher(SSLContext sslContext, Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -53,7 +63,10 @@ public final class HttpsFetcher {
     }
 
     /**
-     * GETs a document.
+     * GETs a document. The whole fetch, body included, must finish within twice the timeout:
+     * the request timeout alone stops waiting at the response headers, so a server that sent
+     * headers and then stalled would otherwise hold the caller (and the key cache's lock) for
+     * ever.
      *
      * @throws FetchException with an operator-facing reason on any refusal or failure
      */
@@ -62,25 +75,43 @@ public final class HttpsFetcher {
         checkAddresses(uri.getHost(), allowPrivateNetwork);
         var request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header("Accept", "application/json").build();
+        HttpResponse<byte[]> response = await(uri,
+                client.sendAsync(request, info -> new CappedBody(MAX_BYTES)));
+        if (response.statusCode() != 200) {
+            throw new FetchException(uri + " answered HTTP " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<byte[]> await(URI uri, CompletableFuture<HttpResponse<byte[]>> pending)
+            throws FetchException {
+        Duration deadline = timeout.multipliedBy(2);
         try {
-            HttpResponse<InputStream> response =
-                    client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new FetchException(uri + " answered HTTP " + response.statusCode());
-                }
-                byte[] bytes = body.readNBytes(MAX_BYTES + 1);
-                if (bytes.length > MAX_BYTES) {
-                    throw new FetchException(uri + " answered more than " + MAX_BYTES + " bytes");
-                }
-                return bytes;
+            return pending.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new FetchException(uri + " did not answer within " + deadline);
+        } catch (ExecutionException e) {
+            if (causedByTooLarge(e)) {
+                throw new FetchException(uri + " answered more than " + MAX_BYTES + " bytes");
             }
-        } catch (IOException e) {
-            throw new FetchException(uri + " could not be fetched: " + e.getClass().getSimpleName());
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new FetchException(uri + " could not be fetched: "
+                    + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new FetchException(uri + " fetch interrupted");
         }
+    }
+
+    private static boolean causedByTooLarge(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TooLarge) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void checkUri(URI uri) throws FetchException {
@@ -107,6 +138,74 @@ public final class HttpsFetcher {
             }
         } catch (UnknownHostException e) {
             throw new FetchException(host + " does not resolve");
+        }
+    }
+
+    /**
+     * Collects the body up to a cap and cancels the exchange as soon as it grows past it, so an
+     * oversized answer is never buffered whole. Signals arrive serially (Flow rules), so the
+     * fields need no locking.
+     */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final HttpResponse.BodySubscriber<byte[]> bytes =
+                HttpResponse.BodySubscribers.ofByteArray();
+        private final int cap;
+        private long received;
+        private boolean refused;
+        private Flow.@Nullable Subscription subscription;
+
+        CappedBody(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return bytes.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            bytes.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (refused) {
+                return;
+            }
+            items.forEach(item -> received += item.remaining());
+            if (received > cap) {
+                refused = true;
+                Objects.requireNonNull(subscription).cancel();
+                bytes.onError(new TooLarge());
+                return;
+            }
+            bytes.onNext(items);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            if (!refused) {
+                bytes.onError(failure);
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            if (!refused) {
+                bytes.onComplete();
+            }
+        }
+    }
+
+    /** The body grew past the cap. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("response body over the size cap", null);
         }
     }
 

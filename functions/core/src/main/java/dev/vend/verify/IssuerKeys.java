@@ -15,9 +15,13 @@ public final class IssuerKeys {
         this.caches = Map.copyOf(caches);
     }
 
-    /** One cache per issuer entry; static JWKS files are read now, so a bad file fails start. */
+    /**
+     * One cache per issuer entry; static JWKS files are read now, so a bad file fails start, and
+     * so does a Java runtime with the ECDSA flaw of CVE-2022-21449.
+     */
     public static IssuerKeys forRegistry(IssuerRegistry registry, HttpsFetcher fetcher,
             Clock clock, JwksCache.Timing timing) {
+        JoseVerifiers.requirePatchedRuntime(Runtime.version());
         return new IssuerKeys(registry.entries().stream().collect(Collectors.toMap(
                 IssuerConfig::id,
                 entry -> new JwksCache(entry, fetcher, clock, timing),

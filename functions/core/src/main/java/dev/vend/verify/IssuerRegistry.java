@@ -138,7 +138,8 @@ public final class IssuerRegistry {
         IssuerPreset preset = readPreset(f, issuer);
         List<String> audiences = readAudiences(f, settings);
         Set<String> algorithms = readAlgorithms(f);
-        Duration leeway = Duration.ofSeconds(f.integer("leewaySeconds", DEFAULT_LEEWAY.toSeconds()));
+        Duration leeway = Duration.ofSeconds(
+                f.integer("leewaySeconds", DEFAULT_LEEWAY.toSeconds()));
         if (leeway.isNegative() || leeway.compareTo(MAX_LEEWAY) > 0) {
             f.problem("leewaySeconds must be between 0 and " + MAX_LEEWAY.toSeconds());
         }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import java.security.Provider;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.List;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
@@ -33,6 +34,27 @@ public final class JoseVerifiers {
         var verifier = new ECDSAVerifier(key);
         verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
         return verifier;
+    }
+
+    /**
+     * Refuses a Java runtime whose own ECDSA accepts the all-zero signature (CVE-2022-21449:
+     * 15 to 17.0.2 and 18.0.0; fixed in 17.0.3 and 18.0.1). Vend verifies ECDSA on BouncyCastle,
+     * but other code in the same JVM (TLS to issuers, say) still uses the JDK provider, so such a
+     * runtime is refused at start rather than trusted to stay out of the way.
+     *
+     * @throws InvalidConfigurationException naming the runtime and the least fixed version
+     */
+    public static void requirePatchedRuntime(Runtime.Version version) {
+        boolean affected = switch (version.feature()) {
+            case 15, 16 -> true;
+            case 17 -> version.interim() == 0 && version.update() < 3;
+            case 18 -> version.interim() == 0 && version.update() < 1;
+            default -> version.feature() < 15;
+        };
+        if (affected) {
+            throw new InvalidConfigurationException(List.of("Java " + version + " accepts forged "
+                    + "ECDSA signatures (CVE-2022-21449); run on 17.0.3, 18.0.1, 21 or later"));
+        }
     }
 
     /** The BouncyCastle provider instance Vend uses for ECDSA. */

@@ -9,10 +9,12 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
-import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -29,12 +31,19 @@ import org.slf4j.LoggerFactory;
  * fetched on first use, refreshed periodically so a key the issuer removed stops being trusted,
  * refreshed early when a token names an unknown {@code kid} (at most once per cooldown, so a flood
  * of random ids makes one fetch), and kept for a bounded time when a refresh fails, after which
- * verification fails closed. Thread-safe.
+ * verification fails closed. A {@code jwks_uri} read from discovery must be on the issuer's own
+ * origin (host and port). Only public signature keys that fit the token's algorithm are
+ * candidates, and RSA keys only from 2048 bits. Thread-safe.
  */
 public final class JwksCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * RSA keys shorter than this never verify (RFC 7518 §3.3 requires 2048 bits or more); the
+     * JDK verifier would accept any size, and a factored 1024-bit issuer key forges any token.
+     */
+    static final int MIN_RSA_BITS = 2048;
 
     private final IssuerConfig issuer;
     private final HttpsFetcher fetcher;
@@ -78,10 +87,21 @@ public final class JwksCache {
     public List<JWK> candidates(@Nullable String kid, JWSAlgorithm alg) {
         String lookup = kid == null || kid.isEmpty() ? null : kid;
         List<JWK> found = select(current(), lookup, alg);
-        if (found.isEmpty() && lookup != null && refreshAllowed()) {
-            found = select(refresh(), lookup, alg);
+        if (found.isEmpty() && lookup != null) {
+            JWKSet refreshed = refreshIfAllowed();
+            if (refreshed != null) {
+                found = select(refreshed, lookup, alg);
+            }
         }
         return found;
+    }
+
+    /**
+     * Refetches for an unknown {@code kid} unless the cooldown forbids it. The check and the
+     * refetch hold one lock, so concurrent tokens with unknown kids make one fetch, not one each.
+     */
+    private synchronized @Nullable JWKSet refreshIfAllowed() {
+        return refreshAllowed() ? refresh() : null;
     }
 
     private synchronized JWKSet current() {
@@ -125,25 +145,52 @@ public final class JwksCache {
         if (issuer.keySource() instanceof KeySource.JwksUri configured) {
             return configured.uri();
         }
-        URI discovery = URI.create(stripSlash(issuer.issuer()) + "/.well-known/openid-configuration");
+        URI discovery = URI.create(
+                stripSlash(issuer.issuer()) + "/.well-known/openid-configuration");
         JsonNode document = readJson(fetcher.get(discovery, issuer.allowPrivateNetwork()));
-        if (!issuer.issuer().equals(document.path("issuer").asText(null))) {
+        JsonNode named = document.get("issuer");
+        if (named == null || !named.isTextual() || !issuer.issuer().equals(named.asText())) {
             throw new HttpsFetcher.FetchException("discovery document of " + issuer.id()
                     + " names another issuer");
         }
-        String jwks = document.path("jwks_uri").asText("");
-        URI uri = URI.create(jwks);
+        JsonNode jwks = document.get("jwks_uri");
+        URI uri = parseUri(jwks != null && jwks.isTextual() ? jwks.asText() : "");
         HttpsFetcher.checkUri(uri);
-        if (!uri.getHost().equalsIgnoreCase(URI.create(issuer.issuer()).getHost())) {
+        if (!sameOrigin(uri, discovery)) {
             throw new HttpsFetcher.FetchException("jwks_uri of " + issuer.id()
-                    + " is not on the issuer's host");
+                    + " is not on the issuer's host and port");
         }
         return uri;
     }
 
+    private static URI parseUri(String text) throws HttpsFetcher.FetchException {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new HttpsFetcher.FetchException("jwks_uri is not a URL");
+        }
+    }
+
+    /**
+     * Whether the JWKS is served by the issuer's own origin: the same host (in any letter case)
+     * and the same port. Another port of the issuer's host is another service, not the issuer.
+     */
+    private static boolean sameOrigin(URI jwks, URI discovery) {
+        return jwks.getHost().equalsIgnoreCase(discovery.getHost())
+                && effectivePort(jwks) == effectivePort(discovery);
+    }
+
+    private static int effectivePort(URI httpsUri) {
+        return httpsUri.getPort() == -1 ? 443 : httpsUri.getPort();
+    }
+
     private static JsonNode readJson(byte[] bytes) throws HttpsFetcher.FetchException {
         try {
-            return JSON.readTree(bytes);
+            JsonNode document = JSON.readTree(bytes);
+            if (document == null || !document.isObject()) {
+                throw new HttpsFetcher.FetchException("discovery document is not a JSON object");
+            }
+            return document;
         } catch (IOException e) {
             throw new HttpsFetcher.FetchException("discovery document is not JSON");
         }
@@ -160,6 +207,10 @@ public final class JwksCache {
             throw new InvalidConfigurationException(
                     List.of("JWKS file " + file.path() + " can not be read: " + e.getMessage()));
         }
+    }
+
+    private static int modulusBits(RSAKey key) {
+        return new BigInteger(1, key.getModulus().decode()).bitLength();
     }
 
     static List<JWK> select(JWKSet set, @Nullable String kid, JWSAlgorithm alg) {
@@ -182,7 +233,7 @@ public final class JwksCache {
             return false;
         }
         if (JWSAlgorithm.Family.RSA.contains(alg)) {
-            return KeyType.RSA.equals(key.getKeyType());
+            return key instanceof RSAKey rsa && modulusBits(rsa) >= MIN_RSA_BITS;
         }
         if (JWSAlgorithm.ES256.equals(alg)) {
             return key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve());

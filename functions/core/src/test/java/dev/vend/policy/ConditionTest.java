@@ -43,8 +43,8 @@ class ConditionTest {
                 Arguments.of("star never crosses a slash", "acme/*", "acme/app/x", false),
                 Arguments.of("star never crosses a colon", "acme/*", "acme/app:x", false),
                 Arguments.of("two stars still stop at a slash", "acme/**", "acme/a/b", false),
-                Arguments.of("star in the middle", "refs/heads/release-*-x", "refs/heads/release-1-x",
-                        true),
+                Arguments.of("star in the middle", "refs/heads/release-*-x",
+                        "refs/heads/release-1-x", true),
                 Arguments.of("anchored at the start: no suffix match", "acme/app", "evil-acme/app",
                         false),
                 Arguments.of("anchored at the end: no prefix match", "acme/app", "acme/app-evil",
@@ -58,7 +58,8 @@ class ConditionTest {
                 Arguments.of("regex metacharacters are literal", "v[1]+(x)?$", "v[1]+(x)?$", true),
                 Arguments.of("regex quote sequences are literal", "a\\Eb*", "a\\Ebc", true),
                 Arguments.of("question mark is literal", "main?", "mains", false),
-                Arguments.of("star matches any other character, newline too", "prod*", "prod\nx", true),
+                Arguments.of("star matches any other character, newline too", "prod*",
+                        "prod\nx", true),
                 Arguments.of("case-sensitive", "Acme/*", "acme/app", false));
     }
 

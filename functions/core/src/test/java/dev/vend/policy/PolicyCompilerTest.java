@@ -99,7 +99,8 @@ class PolicyCompilerTest {
 
     @Test
     void compileWhenOptionalFieldsAbsentThenUsesDefaults() {
-        Policy policy = compile(HEADER + PINNED + "issue:\n  audiences: [https://api.example.test]\n");
+        Policy policy = compile(HEADER + PINNED
+                + "issue:\n  audiences: [https://api.example.test]\n");
 
         assertThat(policy.priority()).isZero();
         assertThat(policy.mode()).isEqualTo(Policy.Mode.ENFORCE);
@@ -134,7 +135,8 @@ class PolicyCompilerTest {
     void compileWhenUnknownIssueFieldThenRefusesNamingIt() {
         String yaml = HEADER + PINNED + ISSUE + "  claims: {admin: true}\n";
 
-        assertThat(problem(yaml, "gh-deploy")).contains("issue").contains("unknown field(s) [claims]");
+        assertThat(problem(yaml, "gh-deploy")).contains("issue")
+                .contains("unknown field(s) [claims]");
     }
 
     @Test
@@ -237,7 +239,8 @@ class PolicyCompilerTest {
                   build_number: "42"
                 """);
 
-        assertThat(problem(yaml, "idp-build")).contains("\"42\" can never match a number attribute");
+        assertThat(problem(yaml, "idp-build"))
+                .contains("\"42\" can never match a number attribute");
     }
 
     @Test
@@ -277,7 +280,8 @@ class PolicyCompilerTest {
     void compileWhenAnyOfEmptyThenRefuses() {
         String yaml = HEADER + PINNED + "  event_name: {anyOf: []}\n" + ISSUE;
 
-        assertThat(problem(yaml, "gh-deploy")).contains("condition on 'event_name' lists no values");
+        assertThat(problem(yaml, "gh-deploy"))
+                .contains("condition on 'event_name' lists no values");
     }
 
     @Test
@@ -352,6 +356,19 @@ class PolicyCompilerTest {
                 Arguments.of("sub", "repo:acme/app:ref:refs/heads/*"),
                 Arguments.of("sub", "repo:acme/*:environment:prod"),
                 Arguments.of("job_workflow_ref", "acme/app/.github/workflows/*@refs/heads/main"));
+    }
+
+    @Test
+    void compileWhenOwnerScopedPatternHasNoWildcardThenAcceptsItAsALiteral() {
+        // Regression: a pattern without "/" was refused as "a wildcard in the owner segment"
+        // even when it had no wildcard at all.
+        Policy policy = compile(HEADER + PINNED + "  repository_owner: acme\n"
+                + "  sub: {pattern: \"repo:acme\"}\n" + ISSUE);
+
+        Condition sub = policy.conditions().stream()
+                .filter(c -> c.attribute().equals("sub")).findFirst().orElseThrow();
+        assertThat(sub.matches(Optional.of(new AttributeValue.Str("repo:acme")))).isTrue();
+        assertThat(sub.matches(Optional.of(new AttributeValue.Str("repo:acme-evil")))).isFalse();
     }
 
     @Test
@@ -477,7 +494,8 @@ class PolicyCompilerTest {
     void compileWhenLifetimeNotWholeNumberThenRefuses() {
         String yaml = HEADER + PINNED + ISSUE.replace("600", "\"600\"");
 
-        assertThat(problem(yaml, "gh-deploy")).contains("'maxLifetimeSeconds' must be a whole number");
+        assertThat(problem(yaml, "gh-deploy"))
+                .contains("'maxLifetimeSeconds' must be a whole number");
     }
 
     @ParameterizedTest(name = "scope {0}")
@@ -490,8 +508,9 @@ class PolicyCompilerTest {
 
     @Test
     void compileWhenScopesUseEveryAllowedCharacterThenAccepts() {
-        Policy policy = compile(HEADER + PINNED
-                + ISSUE.replace("[deploy, read]", "[\"repo:read\", \"a!#$%&'()*+,-./;<=>?@[]^_`{|}~\"]"));
+        String everyCharacter = "a!#$%&'()*+,-./;<=>?@[]^_`{|}~";
+        Policy policy = compile(HEADER + PINNED + ISSUE.replace("[deploy, read]",
+                "[\"repo:read\", \"" + everyCharacter + "\"]"));
 
         assertThat(policy.scopes()).hasSize(2);
     }
@@ -602,7 +621,8 @@ class PolicyCompilerTest {
         var asString = document("{\"a\": \"1\"}");
         var asNumber = document("{\"a\": 1}");
 
-        assertThat(PolicyCompiler.versionOf(asString)).isNotEqualTo(PolicyCompiler.versionOf(asNumber));
+        assertThat(PolicyCompiler.versionOf(asString))
+                .isNotEqualTo(PolicyCompiler.versionOf(asNumber));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static dev.vend.policy.PolicyFixtures.identity;
 import static dev.vend.policy.PolicyFixtures.rawIdentity;
 import static dev.vend.policy.PolicyFixtures.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.vend.model.AttributeType;
 import dev.vend.model.AttributeValue;
@@ -27,7 +28,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyEngineTest {
@@ -135,8 +135,7 @@ class PolicyEngineTest {
             assertThat(outcome.matched()).isFalse();
             assertThat(outcome.conditions()).extracting(PolicyOutcome.ConditionResult::attribute,
                     PolicyOutcome.ConditionResult::held).contains(
-                    org.assertj.core.groups.Tuple.tuple("ref", false),
-                    org.assertj.core.groups.Tuple.tuple("repository_id", true));
+                    tuple("ref", false), tuple("repository_id", true));
         }
 
         @Test
@@ -533,7 +532,7 @@ class PolicyEngineTest {
     @Nested
     class Bug06TypesListsAndGlobs {
 
-        /** The field case's policy, exactly: groups "*" can only come from a store bypassing lint. */
+        /** The field case's policy as is: groups "*" only gets past lint from a store. */
         private final Policy withBareStar = stored("gl-star", "gitlab-com", List.of(
                 exact("project_id", "53804090"),
                 exact("ref_protected", "true"),

@@ -4,6 +4,7 @@ package dev.vend.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ class IssuerRegistryTest {
         assertThat(entry.leeway()).isEqualTo(Duration.ofSeconds(30));
         assertThat(entry.maxTokenAge()).isEqualTo(Duration.ofHours(1));
         assertThat(entry.keySource())
-                .isEqualTo(new KeySource.JwksUri(java.net.URI.create("https://issuer.example/jwks")));
+                .isEqualTo(new KeySource.JwksUri(URI.create("https://issuer.example/jwks")));
         assertThat(entry.multiTenant()).isFalse();
         assertThat(entry.pinnedClaims()).isEmpty();
         assertThat(entry.singleUseJti()).isFalse();
@@ -50,7 +51,8 @@ class IssuerRegistryTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"https://issuer.example/", "https://ISSUER.example", "http://issuer.example"})
+    @ValueSource(strings = {
+        "https://issuer.example/", "https://ISSUER.example", "http://issuer.example"})
     void byIssuerWhenIssStringDiffersByAnyByteThenFindsNothing(String iss) {
         IssuerRegistry registry = registry(entry("acme", "https://issuer.example"));
 

@@ -68,6 +68,8 @@ public final class RelyingParty {
     };
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String USAGE =
+            "usage: RelyingParty <vendIssuerUrl> <expectedAudience> <tokenFile>";
 
     private final HttpClient http;
 
@@ -77,7 +79,7 @@ public final class RelyingParty {
 
     public static void main(String[] args) {
         if (args.length != 3) {
-            System.err.println("usage: RelyingParty <vendIssuerUrl> <expectedAudience> <tokenFile>");
+            System.err.println(USAGE);
             System.exit(2);
         }
         try {
@@ -122,7 +124,8 @@ public final class RelyingParty {
             throws VerificationFailure {
         String issuer = discovery.get("issuer") instanceof String s ? s : null;
         if (!issuerUrl.equals(issuer)) {
-            throw new VerificationFailure("discovery names issuer " + issuer + ", not " + issuerUrl);
+            throw new VerificationFailure(
+                    "discovery names issuer " + issuer + ", not " + issuerUrl);
         }
         return issuer;
     }
@@ -146,7 +149,8 @@ public final class RelyingParty {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .header("Accept", "application/json").GET().build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new VerificationFailure("GET " + uri + " answered " + response.statusCode());
             }

@@ -68,7 +68,7 @@ final class ExplainCommand implements Callable<Integer> {
         var settings = new VendSettings(
                 local.issuerUrl != null ? local.issuerUrl : "http://localhost:8080",
                 local.issuers == null ? null : local.issuers.toString(),
-                local.policies.toString(), scratch.toString(), "ES256", null, 300,
+                local.policies.toString(), scratch.toString(), "ES256", null, null, null, 300,
                 local.maxLifetimeSeconds);
         var assembly = VendAssembly.build(settings, new VendAssembly.Environment(clock,
                 new InMemorySingleUseStore(), AuditLog.discarding(),

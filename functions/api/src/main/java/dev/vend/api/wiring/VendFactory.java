@@ -2,6 +2,8 @@
 package dev.vend.api.wiring;
 
 import dev.vend.audit.AuditLog;
+import dev.vend.aws.DynamoDbClients;
+import dev.vend.aws.singleuse.DynamoDbSingleUseStore;
 import dev.vend.audit.JsonAuditLog;
 import dev.vend.issue.KeyRing;
 import dev.vend.vend.TokenVendingService;
@@ -12,6 +14,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
+import java.net.URI;
 import java.time.Clock;
 
 /**
@@ -37,8 +40,14 @@ public class VendFactory {
 
     @Singleton
     @Secondary
-    SingleUseStore singleUseStore() {
-        return new InMemorySingleUseStore();
+    SingleUseStore singleUseStore(VendSettings settings) {
+        if (settings.singleUseTable() == null || settings.singleUseTable().isBlank()) {
+            return new InMemorySingleUseStore();
+        }
+        URI endpoint = settings.dynamodbEndpoint() == null ? null
+                : URI.create(settings.dynamodbEndpoint());
+        return new DynamoDbSingleUseStore(DynamoDbClients.create(endpoint),
+                settings.singleUseTable());
     }
 
     @Singleton

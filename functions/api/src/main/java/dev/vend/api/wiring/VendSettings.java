@@ -16,6 +16,8 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param stateDir the local state folder holding the local signing key
  * @param localKeyAlgorithm RS256 or ES256, for a local key created on first run
  * @param signingKeys KMS signing keys as JSON ({@code [{"arn":…,"state":…}]}); Lambda only
+ * @param singleUseTable the DynamoDB single-use table; in memory when absent (local server)
+ * @param dynamodbEndpoint a DynamoDB endpoint override (emulators and tests)
  * @param jwksMaxAgeSeconds how long relying parties may cache the JWKS
  * @param maxLifetimeSeconds the deployment's cap on issued token lifetime
  */
@@ -27,6 +29,8 @@ public record VendSettings(
         @Nullable String stateDir,
         @Bindable(defaultValue = "ES256") String localKeyAlgorithm,
         @Nullable String signingKeys,
+        @Nullable String singleUseTable,
+        @Nullable String dynamodbEndpoint,
         @Bindable(defaultValue = "300") long jwksMaxAgeSeconds,
         @Bindable(defaultValue = "3600") long maxLifetimeSeconds) {
 }

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The registered-claim checks of RFC 7519 §4.1, after the signature verified: exact {@code iss};
  * {@code exp} required; {@code nbf} and {@code iat} not in the future; one leeway for all three;
- * the issuer's maximum token age; {@code aud} required and matched exactly.
+ * the issuer's maximum token age; {@code aud} required and matched exactly; registered claims of
+ * the wrong JSON type refused.
  */
 final class ClaimChecks {
 
@@ -28,6 +29,7 @@ final class ClaimChecks {
 
     /** Runs every check and returns the token's expiry. */
     static Instant check(ObjectNode claims, IssuerConfig issuer, Instant now) {
+        checkRegisteredTypes(claims);
         checkIssuer(claims, issuer);
         Instant exp = time(claims, "exp");
         if (exp == null) {
@@ -39,6 +41,40 @@ final class ClaimChecks {
         checkAge(exp, iat, issuer, now);
         checkAudience(claims, issuer);
         return exp;
+    }
+
+    /**
+     * RFC 7519 §4.1.2, §4.1.3 and §4.1.7: {@code sub} and {@code jti} are strings, {@code aud} a
+     * string or an array of strings. A registered claim of another JSON type makes the token
+     * malformed; it is never read as absent, or a preset whose immutable id is not {@code sub}
+     * would accept {@code "sub":{"x":1}}.
+     */
+    private static void checkRegisteredTypes(ObjectNode claims) {
+        for (String name : List.of("sub", "jti")) {
+            JsonNode node = claims.get(name);
+            if (node != null && !node.isTextual()) {
+                throw malformed(name + " is not a string");
+            }
+        }
+        JsonNode aud = claims.get("aud");
+        if (aud != null && !isStringOrStrings(aud)) {
+            throw malformed("aud is not a string or an array of strings");
+        }
+    }
+
+    private static boolean isStringOrStrings(JsonNode node) {
+        if (node.isTextual()) {
+            return true;
+        }
+        if (!node.isArray()) {
+            return false;
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkIssuer(ObjectNode claims, IssuerConfig issuer) {
@@ -67,8 +103,8 @@ final class ClaimChecks {
         if (Duration.between(start, exp).compareTo(issuer.maxTokenAge()) > 0) {
             throw new DenialException(DenialReason.TOO_OLD, "lifetime exceeds the issuer's max");
         }
-        if (iat != null
-                && Duration.between(iat, now).compareTo(issuer.maxTokenAge().plus(issuer.leeway())) > 0) {
+        Duration greatestAge = issuer.maxTokenAge().plus(issuer.leeway());
+        if (iat != null && Duration.between(iat, now).compareTo(greatestAge) > 0) {
             throw new DenialException(DenialReason.TOO_OLD, "token is older than the issuer's max");
         }
     }
@@ -80,7 +116,7 @@ final class ClaimChecks {
         }
     }
 
-    /** {@code aud} as a string or an array of strings; any other shape is no audience. */
+    /** {@code aud}, already known to be a string or an array of strings, as a list. */
     private static List<String> audiences(@Nullable JsonNode aud) {
         if (aud == null) {
             return List.of();
@@ -89,14 +125,7 @@ final class ClaimChecks {
             return List.of(aud.asText());
         }
         var out = new ArrayList<String>();
-        if (aud.isArray()) {
-            for (JsonNode item : aud) {
-                if (!item.isTextual()) {
-                    return List.of();
-                }
-                out.add(item.asText());
-            }
-        }
+        aud.forEach(item -> out.add(item.asText()));
         return out;
     }
 
@@ -107,12 +136,16 @@ final class ClaimChecks {
             return null;
         }
         if (!node.isIntegralNumber()) {
-            throw new DenialException(DenialReason.MALFORMED_TOKEN, name + " is not whole seconds");
+            throw malformed(name + " is not whole seconds");
         }
         BigInteger value = node.bigIntegerValue();
         if (value.signum() < 0 || value.compareTo(MAX_TIME) > 0) {
-            throw new DenialException(DenialReason.MALFORMED_TOKEN, name + " is out of range");
+            throw malformed(name + " is out of range");
         }
         return Instant.ofEpochSecond(value.longValueExact());
+    }
+
+    private static DenialException malformed(String detail) {
+        return new DenialException(DenialReason.MALFORMED_TOKEN, detail);
     }
 }

@@ -51,7 +51,8 @@ final class HeaderChecks {
 
     private static void checkType(StrictJws jws, IssuerConfig issuer) {
         String expected = issuer.expectedType();
-        if (expected != null && !expected.equalsIgnoreCase(String.valueOf(jws.headerString("typ")))) {
+        String typ = jws.headerString("typ");
+        if (expected != null && (typ == null || !expected.equalsIgnoreCase(typ))) {
             throw new DenialException(DenialReason.WRONG_TOKEN_TYPE_HEADER,
                     "typ is not " + expected);
         }

@@ -5,6 +5,7 @@ import static dev.vend.verify.VerifyAssertions.assertDenied;
 import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.ECKey;
@@ -16,8 +17,13 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.TestKeys;
+import dev.vend.testsupport.TestOidcIssuer;
+import dev.vend.testsupport.TestTokens;
+import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.FailureKind;
+import dev.vend.verify.HttpsFetcher;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.IssuerConfig;
@@ -31,13 +37,11 @@ import dev.vend.verify.TestJws;
 import dev.vend.verify.TestRegistries;
 import dev.vend.verify.VendingFailure;
 import dev.vend.verify.VerifierRegistry;
-import dev.vend.testsupport.TestKeys;
-import dev.vend.testsupport.TestOidcIssuer;
-import dev.vend.testsupport.TestTokens;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,6 +53,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +89,8 @@ class OidcVerifierTest {
 
     static TestOidcIssuer issuer;
     static TestOidcIssuer attacker;
+    /** One client for the class: it trusts the test CA and keeps its connections warm. */
+    static HttpsFetcher fetcher;
 
     @TempDir
     Path dir;
@@ -96,6 +103,7 @@ class OidcVerifierTest {
     static void startIssuers() {
         issuer = TestOidcIssuer.start("", List.of(RSA, EC));
         attacker = TestOidcIssuer.start("", List.of(EVIL));
+        fetcher = TestRegistries.fetcherFor(issuer);
     }
 
     @AfterAll
@@ -547,7 +555,8 @@ class OidcVerifierTest {
                     Arguments.of("A: jwk", "jwk", EVIL.toPublicJWK().toJSONObject()),
                     Arguments.of("B: jku", "jku", "ATTACKER_JWKS"),
                     Arguments.of("C: x5u", "x5u", "ATTACKER_JWKS"),
-                    Arguments.of("C: x5u metadata", "x5u", "http://169.254.169.254/latest/meta-data/"),
+                    Arguments.of("C: x5u metadata", "x5u",
+                            "http://169.254.169.254/latest/meta-data/"),
                     Arguments.of("D: x5c", "x5c", List.of(selfSignedCertificate(EVIL).toString())));
         }
 
@@ -591,7 +600,8 @@ class OidcVerifierTest {
 
         static Stream<Arguments> kids() {
             return Stream.of(
-                    Arguments.of("path traversal", "../../../../dev/null", DenialReason.UNKNOWN_KEY),
+                    Arguments.of("path traversal", "../../../../dev/null",
+                            DenialReason.UNKNOWN_KEY),
                     Arguments.of("SQL", "' OR '1'='1", DenialReason.UNKNOWN_KEY),
                     Arguments.of("NUL", "k1\u0000", DenialReason.UNKNOWN_KEY),
                     Arguments.of("the issuer's kid with a NUL", RSA.getKeyID() + "\u0000",
@@ -755,6 +765,49 @@ class OidcVerifierTest {
             }
         }
 
+        static Stream<Arguments> oddHeaderParameters() {
+            return Stream.of(
+                    Arguments.of("jwk", "\"text\""),
+                    Arguments.of("jwk", "{}"),
+                    Arguments.of("jwk", "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA\","
+                            + "\"y\":\"AA\"}"),
+                    Arguments.of("jwk", "{\"kty\":\"oct\",\"k\":\"AAAA\"}"),
+                    Arguments.of("jwk", "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\","
+                            + "\"d\":\"AQAB\"}"),
+                    Arguments.of("x5c", "\"text\""),
+                    Arguments.of("x5c", "[1]"),
+                    Arguments.of("x5c", "[\"!!\"]"),
+                    Arguments.of("x5u", "\"::not a uri\""),
+                    Arguments.of("x5u", "5"),
+                    Arguments.of("jku", "\"http://[bad\""),
+                    Arguments.of("typ", "5"),
+                    Arguments.of("cty", "{}"),
+                    Arguments.of("x5t", "5"),
+                    Arguments.of("x5t#S256", "[]"),
+                    Arguments.of("enc", "\"A256GCM\""),
+                    Arguments.of("zip", "\"DEF\""),
+                    Arguments.of("alg", "[\"RS256\"]"));
+        }
+
+        @ParameterizedTest(name = "BUG-14 B: header {0} = {1}")
+        @MethodSource("oddHeaderParameters")
+        void verifyWhenHeaderParameterHasOddValueThenOnlyEverDenied(String name, String rawJson) {
+            String header = "{\"alg\":\"RS256\",\"kid\":\"" + RSA.getKeyID() + "\",\""
+                    + name + "\":" + rawJson + "}";
+            if ("alg".equals(name)) {
+                header = "{\"kid\":\"" + RSA.getKeyID() + "\",\"alg\":" + rawJson + "}";
+            }
+            String token = TestTokens.signRaw(header, fileToken(FILE_ISS).payloadJson(), RSA,
+                    JWSAlgorithm.RS256);
+
+            Throwable thrown = catchThrowable(() -> verify(token));
+
+            // Either the header is refused, or it is ignored and the genuine signature verifies.
+            if (thrown != null) {
+                assertThat(thrown).isInstanceOf(DenialException.class);
+            }
+        }
+
         @Test
         @DisplayName("BUG-14 C: sub of the wrong type under the preset whose id is not sub")
         void verifyWhenGithubSubIsObjectThenDeniesMalformedToken() {
@@ -899,12 +952,15 @@ class OidcVerifierTest {
             assertFailsClosed(token().sign());
         }
 
-        @Test
-        @DisplayName("BUG-19: discovery is not JSON")
-        void verifyWhenDiscoveryIsNotJsonThenFailsClosed() {
-            issuer.overrideBody(TestOidcIssuer.Endpoint.DISCOVERY, "<html>hello</html>");
+        @ParameterizedTest(name = "BUG-19: discovery body {0}")
+        @ValueSource(strings = {"<html>hello</html>", "", "[]", "null", "{\"issuer\":5}",
+            "{\"issuer\":\"ISS\",\"jwks_uri\":7}", "{\"issuer\":\"ISS\"}"})
+        void verifyWhenDiscoveryIsNotUsableJsonThenFailsClosed(String body) {
+            issuer.overrideBody(TestOidcIssuer.Endpoint.DISCOVERY,
+                    body.replace("ISS", issuer.issuer()));
 
             assertFailsClosed(token().sign());
+            assertThat(issuer.jwksFetches()).isZero();
         }
 
         @ParameterizedTest(name = "BUG-19: iss with {0}")
@@ -919,6 +975,21 @@ class OidcVerifierTest {
 
             assertDenied(() -> verify(token), DenialReason.UNTRUSTED_ISSUER);
             assertThat(issuer.discoveryFetches() + issuer.jwksFetches()).isZero();
+        }
+
+        @Test
+        @DisplayName("BUG-19: a failed refetch for an unknown kid leaves no fetch detail")
+        void verifyWhenRefetchForUnknownKidFailsThenDenialDetailNamesNoUrl() {
+            verify(token().sign());
+            issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 500);
+            clock.advance(Duration.ofMinutes(2));
+            String token = token().keyId("rotated-away").sign();
+
+            var denial = assertDenied(() -> verify(token), DenialReason.UNKNOWN_KEY);
+
+            assertThat(issuer.jwksFetches()).isEqualTo(2);
+            assertThat(denial.detail()).doesNotContain("://", "localhost", "500",
+                    String.valueOf(issuer.port()));
         }
 
         private void assertFailsClosed(String token) {
@@ -1074,7 +1145,7 @@ class OidcVerifierTest {
         return fileToken(iss, clock);
     }
 
-    static TestTokens.Builder fileToken(String iss, java.time.Clock clock) {
+    static TestTokens.Builder fileToken(String iss, Clock clock) {
         return TestTokens.signedWith(RSA).clock(clock).issuer(iss).subject("svc-a").audience(AUD);
     }
 
@@ -1148,8 +1219,7 @@ class OidcVerifierTest {
     }
 
     IssuerKeys keysFor(IssuerRegistry registry) {
-        return IssuerKeys.forRegistry(registry, TestRegistries.fetcherFor(issuer), clock,
-                JwksCache.Timing.defaults());
+        return IssuerKeys.forRegistry(registry, fetcher, clock, JwksCache.Timing.defaults());
     }
 
     static Base64 selfSignedCertificate(RSAKey key) throws Exception {
@@ -1159,7 +1229,7 @@ class OidcVerifierTest {
                 Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(3600)), name,
                 key.toRSAPublicKey());
         var signer = new JcaContentSignerBuilder("SHA256withRSA").build(key.toPrivateKey());
-        var certificate = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+        var certificate = new JcaX509CertificateConverter()
                 .getCertificate(builder.build(signer));
         return Base64.encode(certificate.getEncoded());
     }

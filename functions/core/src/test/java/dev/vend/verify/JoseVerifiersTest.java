@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
+import dev.vend.testsupport.TestKeys;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JoseVerifiersTest {
+
+    @ParameterizedTest(name = "Java {0}")
+    @ValueSource(strings = {"15.0.2", "16.0.1", "17", "17.0.1", "17.0.2+8", "18", "18.0.0.1"})
+    void requirePatchedRuntimeWhenJdkHasPsychicSignatureFlawThenRefusesToStart(String version) {
+        // BUG-10: the JDK's ECDSA accepted r = s = 0 on these (CVE-2022-21449).
+        Runtime.Version parsed = Runtime.Version.parse(version);
+
+        assertThatThrownBy(() -> JoseVerifiers.requirePatchedRuntime(parsed))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("CVE-2022-21449");
+    }
+
+    @ParameterizedTest(name = "Java {0}")
+    @ValueSource(strings = {"17.0.3", "17.0.15+6", "18.0.1", "19", "21.0.5", "25"})
+    void requirePatchedRuntimeWhenJdkIsFixedThenAccepted(String version) {
+        Runtime.Version parsed = Runtime.Version.parse(version);
+
+        assertThatCode(() -> JoseVerifiers.requirePatchedRuntime(parsed))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void requirePatchedRuntimeWhenThisJvmThenAccepted() {
+        assertThatCode(() -> JoseVerifiers.requirePatchedRuntime(Runtime.version()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void ecWhenCreatedThenRunsOnBouncyCastleNotTheJdkProvider() throws Exception {
+        var verifier = (ECDSAVerifier) JoseVerifiers.ec(TestKeys.ecP256().toECPublicKey());
+
+        assertThat(verifier.getJCAContext().getProvider()).isSameAs(JoseVerifiers.bouncyCastle());
+    }
+
+    @Test
+    void ecWhenSignatureIsAllZeroThenDoesNotVerify() throws Exception {
+        // BUG-10 A at the lowest level: 64 zero bytes for any message and key.
+        var verifier = JoseVerifiers.ec(TestKeys.ecP256().toECPublicKey());
+        byte[] message = "eyJhbGciOiJFUzI1NiJ9.e30".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(verifier.verify(new JWSHeader(JWSAlgorithm.ES256), message,
+                Base64URL.encode(new byte[64]))).isFalse();
+    }
+
+    @Test
+    void verifiersWhenCreatedThenDeferNoCriticalHeader() throws Exception {
+        var ec = (ECDSAVerifier) JoseVerifiers.ec(TestKeys.ecP256().toECPublicKey());
+        var rsa = (RSASSAVerifier) JoseVerifiers.rsa(TestKeys.rsa2048().toRSAPublicKey());
+
+        assertThat(ec.getDeferredCriticalHeaderParams()).isEmpty();
+        assertThat(rsa.getDeferredCriticalHeaderParams()).isEmpty();
+    }
+}
