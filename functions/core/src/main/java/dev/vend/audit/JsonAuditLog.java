@@ -27,7 +27,8 @@ public final class JsonAuditLog implements AuditLog {
         try {
             return JSON.writeValueAsString(event.fields());
         } catch (JsonProcessingException e) {
-            return "{\"event\":\"" + LogFields.VEND_DECISION + "\",\"audit_error\":\"unserialisable\"}";
+            return "{\"" + LogFields.EVENT + "\":\"" + LogFields.VEND_DECISION + "\",\""
+                    + LogFields.AUDIT_ERROR + "\":\"unserialisable\"}";
         }
     }
 }

@@ -32,6 +32,7 @@ public final class LogFields {
     public static final String GRANTED_AUDIENCE = "granted_audience";
     public static final String GRANTED_SCOPE = "granted_scope";
     public static final String LATENCY_MS = "latency_ms";
+    public static final String AUDIT_ERROR = "audit_error";
 
     /** The audit event name. */
     public static final String VEND_DECISION = "token.vend.decision";

@@ -71,8 +71,8 @@ final class ConditionReader {
             f.problem(where + ": pattern '" + pattern + "' matches anything; pin a value");
             return null;
         }
-        if (issuer.preset().ownerScopedAttributes().contains(spec.attribute())
-                && crossesOwner(pattern)) {
+        int ownerSegment = issuer.preset().ownerSegment(spec.attribute());
+        if (ownerSegment >= 0 && crossesOwner(pattern, ownerSegment)) {
             f.problem(where + ": pattern '" + pattern + "' puts a wildcard in the owner segment, "
                     + "so it can match another owner's repositories");
             return null;
@@ -81,14 +81,18 @@ final class ConditionReader {
     }
 
     /**
-     * Whether a wildcard stands in the owner segment: the text before the first {@code /}, after
-     * a {@code repo:} or similar prefix ending in {@code :}. A pattern without {@code /} is all
-     * owner segment.
+     * Whether a wildcard stands in the owner segment or before it, so the pattern could match
+     * another owner's values. Segments are split at {@code /}; a {@code repo:} style prefix stays
+     * part of segment 0, and a pattern with fewer segments is all owner.
      */
-    static boolean crossesOwner(String pattern) {
-        int slash = pattern.indexOf('/');
-        String head = slash < 0 ? pattern : pattern.substring(0, slash);
-        return head.contains("*");
+    static boolean crossesOwner(String pattern, int ownerSegment) {
+        String[] segments = pattern.split("/", -1);
+        for (int i = 0; i <= ownerSegment && i < segments.length; i++) {
+            if (segments[i].contains("*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(@Nullable Object item) {

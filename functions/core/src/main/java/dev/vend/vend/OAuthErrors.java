@@ -63,6 +63,8 @@ public final class OAuthErrors {
                     request("The requested_token_type is not supported.");
             case ACTOR_TOKEN_NOT_SUPPORTED -> request("Delegation (actor_token) is not supported.");
             case NOT_FOUND -> new WireError(404, "invalid_request", "No such endpoint.", null);
+            case METHOD_NOT_ALLOWED -> new WireError(405, "invalid_request",
+                    "The endpoint does not accept this method.", null);
             default -> request("The request is malformed.");
         };
     }

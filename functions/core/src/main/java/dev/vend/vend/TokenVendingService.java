@@ -76,6 +76,7 @@ public final class TokenVendingService {
             audit.issued(token, entitlement.audiences());
             return token;
         } catch (DenialException denial) {
+            denial.identity().ifPresent(audit::identified);
             audit.denied(denial.reason());
             throw denial;
         } catch (VendingFailure failure) {

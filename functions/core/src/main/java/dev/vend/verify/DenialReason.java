@@ -23,6 +23,7 @@ public enum DenialReason {
     UNSUPPORTED_REQUESTED_TOKEN_TYPE(Category.REQUEST),
     ACTOR_TOKEN_NOT_SUPPORTED(Category.REQUEST),
     NOT_FOUND(Category.REQUEST),
+    METHOD_NOT_ALLOWED(Category.REQUEST),
 
     // Evidence: the proof itself.
     MALFORMED_TOKEN(Category.EVIDENCE),

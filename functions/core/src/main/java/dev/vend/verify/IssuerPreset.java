@@ -21,7 +21,8 @@ public enum IssuerPreset {
     /** GitHub Actions OIDC tokens. Every GitHub customer shares the one issuer. */
     GITHUB_ACTIONS("github-actions", IdentitySource.OIDC, true, true,
             List.of("repository_owner_id", "repository_id"),
-            Set.of("repository", "job_workflow_ref", "workflow_ref", "sub"),
+            Map.of("repository", 0, "job_workflow_ref", 0, "workflow_ref", 0, "sub", 0,
+                    "repository_owner", 0, "enterprise", 0),
             strings("sub", "repository", "repository_id", "repository_owner",
                     "repository_owner_id", "repository_visibility", "ref", "ref_type",
                     "ref_protected", "environment", "event_name", "job_workflow_ref",
@@ -31,7 +32,8 @@ public enum IssuerPreset {
     /** GitLab CI {@code id_tokens}. GitLab.com is multi-tenant; a self-hosted one may not be. */
     GITLAB_CI("gitlab-ci", IdentitySource.OIDC, true, true,
             List.of("namespace_id", "project_id"),
-            Set.of("project_path", "namespace_path", "ci_config_ref_uri", "sub"),
+            // ci_config_ref_uri starts with the host: gitlab.com/<group>/<project>//<file>@<ref>
+            Map.of("project_path", 0, "namespace_path", 0, "ci_config_ref_uri", 1, "sub", 0),
             concat(strings("sub", "namespace_id", "namespace_path", "project_id",
                     "project_path", "project_visibility", "user_id", "user_login",
                     "pipeline_id", "pipeline_source", "job_id", "ref", "ref_type", "ref_path",
@@ -42,7 +44,7 @@ public enum IssuerPreset {
     /** Kubernetes projected service-account tokens; one issuer entry per cluster. */
     KUBERNETES("kubernetes", IdentitySource.OIDC, false, false,
             List.of("service_account_uid"),
-            Set.of(),
+            Map.of(),
             List.of(ClaimSpec.string("sub"),
                     ClaimSpec.nested("namespace", AttributeType.STRING,
                             "kubernetes.io", "namespace"),
@@ -55,13 +57,13 @@ public enum IssuerPreset {
                             "kubernetes.io", "pod", "uid"))),
     /** Any other OIDC issuer: its immutable id is {@code sub}, more claims come from its entry. */
     GENERIC_OIDC("oidc", IdentitySource.OIDC, false, false,
-            List.of("sub"), Set.of(), strings("sub")),
+            List.of("sub"), Map.of(), strings("sub")),
     /**
      * Compute Engine identity tokens ({@code format=full}), the only verifier for
      * {@code https://accounts.google.com}; the instance claims sit under
      * {@code google.compute_engine}, and {@code project_number} is a number.
      */
-    GCE("gce", IdentitySource.GCE, true, false, List.of("instance_id"), Set.of(),
+    GCE("gce", IdentitySource.GCE, true, false, List.of("instance_id"), Map.of(),
             List.of(ClaimSpec.string("sub"),
                     ClaimSpec.string("email"),
                     ClaimSpec.of("email_verified", AttributeType.BOOLEAN),
@@ -81,18 +83,18 @@ public enum IssuerPreset {
     private final boolean multiTenant;
     private final boolean singleUseJti;
     private final List<String> immutableIdClaims;
-    private final Set<String> ownerScopedAttributes;
+    private final Map<String, Integer> ownerSegments;
     private final List<ClaimSpec> claims;
 
     IssuerPreset(String id, IdentitySource source, boolean multiTenant, boolean singleUseJti,
-            List<String> immutableIdClaims, Set<String> ownerScopedAttributes,
+            List<String> immutableIdClaims, Map<String, Integer> ownerSegments,
             List<ClaimSpec> claims) {
         this.id = id;
         this.source = source;
         this.multiTenant = multiTenant;
         this.singleUseJti = singleUseJti;
         this.immutableIdClaims = immutableIdClaims;
-        this.ownerScopedAttributes = ownerScopedAttributes;
+        this.ownerSegments = ownerSegments;
         this.claims = claims;
     }
 
@@ -122,11 +124,19 @@ public enum IssuerPreset {
     }
 
     /**
-     * Attributes whose value starts with an owner segment ({@code owner/...} or
-     * {@code repo:owner/...}); a pattern may not put a wildcard inside that segment.
+     * Attributes whose value names an owner (an organisation, group or namespace) in one of its
+     * {@code /}-separated segments; a pattern may not put a wildcard in that segment or before it.
      */
     public Set<String> ownerScopedAttributes() {
-        return ownerScopedAttributes;
+        return ownerSegments.keySet();
+    }
+
+    /**
+     * The index of the {@code /}-separated segment that holds the owner in this attribute's
+     * values ({@code acme} is segment 0 of {@code acme/app}), or -1 when it names no owner.
+     */
+    public int ownerSegment(String attribute) {
+        return ownerSegments.getOrDefault(attribute, -1);
     }
 
     /** The claim catalog. */

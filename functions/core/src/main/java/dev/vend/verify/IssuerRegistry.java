@@ -46,6 +46,11 @@ public final class IssuerRegistry {
             "https://app.terraform.io",
             "https://agent.buildkite.com");
 
+    /** Issuers that only their own preset may verify (Google's is checked apart). */
+    static final Map<String, IssuerPreset> KNOWN_PRESETS = Map.of(
+            "https://token.actions.githubusercontent.com", IssuerPreset.GITHUB_ACTIONS,
+            "https://gitlab.com", IssuerPreset.GITLAB_CI);
+
     /** Audiences other relying parties also accept; a token minted for them is not for us. */
     static final Set<String> SHARED_AUDIENCES = Set.of(
             "sts.amazonaws.com",
@@ -199,6 +204,11 @@ public final class IssuerRegistry {
         boolean google = "https://accounts.google.com".equals(issuer);
         if (google != (preset == IssuerPreset.GCE)) {
             f.problem("https://accounts.google.com is verified by the gce preset and only by it");
+        }
+        IssuerPreset known = KNOWN_PRESETS.get(issuer);
+        if (known != null && known != preset) {
+            f.problem("issuer " + issuer + " is verified by the " + known.id() + " preset and only "
+                    + "by it, so subjects are built from its immutable ids");
         }
         return preset;
     }

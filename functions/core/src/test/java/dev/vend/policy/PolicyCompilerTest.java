@@ -324,7 +324,10 @@ class PolicyCompilerTest {
                 Arguments.of("wildcard owner in job_workflow_ref", "job_workflow_ref",
                         "*/app/.github/workflows/deploy.yml@refs/heads/main"),
                 Arguments.of("owner suffix in job_workflow_ref", "job_workflow_ref",
-                        "acme*/app/.github/workflows/deploy.yml@refs/heads/main"));
+                        "acme*/app/.github/workflows/deploy.yml@refs/heads/main"),
+                Arguments.of("the whole value is the owner: repository_owner",
+                        "repository_owner", "acme*"),
+                Arguments.of("the whole value is the owner: enterprise", "enterprise", "acme*"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -693,5 +696,48 @@ class PolicyCompilerTest {
         assertThatThrownBy(() -> policy.conditions().clear())
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(Set.copyOf(policy.audiences())).containsExactly("https://api.example.test");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gitlabOwnerWildcards")
+    void compileWhenGitlabPatternWildcardsTheGroupThenRefuses(String attribute, String pattern) {
+        String yaml = """
+                apiVersion: vend.dev/v1
+                id: gl-deploy
+                issuer: gitlab-com
+                conditions:
+                  namespace_id: "42"
+                  %s: {pattern: "%s"}
+                issue:
+                  audiences: [https://api.example.com]
+                """.formatted(attribute, pattern);
+
+        assertThat(problem(yaml, "gl-deploy")).contains("puts a wildcard in the owner segment");
+    }
+
+    static Stream<Arguments> gitlabOwnerWildcards() {
+        return Stream.of(
+                // The host comes first in ci_config_ref_uri; the group is segment 1.
+                Arguments.of("ci_config_ref_uri",
+                        "gitlab.com/acme*/app//.gitlab-ci.yml@refs/heads/main"),
+                Arguments.of("ci_config_ref_uri", "gitlab.com/*/app//.gitlab-ci.yml@refs/heads/main"),
+                Arguments.of("namespace_path", "acme*"),
+                Arguments.of("project_path", "acme*/app"));
+    }
+
+    @Test
+    void compileWhenGitlabPatternWildcardsOnlyAfterTheGroupThenAccepts() {
+        Policy policy = compile("""
+                apiVersion: vend.dev/v1
+                id: gl-deploy
+                issuer: gitlab-com
+                conditions:
+                  namespace_id: "42"
+                  ci_config_ref_uri: {pattern: "gitlab.com/acme/*//.gitlab-ci.yml@refs/heads/main"}
+                issue:
+                  audiences: [https://api.example.com]
+                """);
+
+        assertThat(policy.conditions()).hasSize(2);
     }
 }

@@ -116,8 +116,10 @@ class OAuthErrorsTest {
                 .isEqualTo("unsupported_grant_type");
         assertThat(OAuthErrors.of(DenialReason.REQUEST_TOO_LARGE).status()).isEqualTo(413);
         assertThat(OAuthErrors.of(DenialReason.NOT_FOUND).status()).isEqualTo(404);
+        assertThat(OAuthErrors.of(DenialReason.METHOD_NOT_ALLOWED).status()).isEqualTo(405);
         requestReasons().filter(r -> r != DenialReason.REQUEST_TOO_LARGE
-                && r != DenialReason.NOT_FOUND).forEach(reason ->
+                && r != DenialReason.NOT_FOUND && r != DenialReason.METHOD_NOT_ALLOWED)
+                .forEach(reason ->
                 assertThat(OAuthErrors.of(reason).status()).as("%s", reason).isEqualTo(400));
         requestReasons().filter(r -> r != DenialReason.UNSUPPORTED_GRANT_TYPE).forEach(reason ->
                 assertThat(OAuthErrors.of(reason).error()).as("%s", reason)

@@ -294,6 +294,9 @@ class TokenVendingServiceTest {
         assertThat(denial.reason()).isEqualTo(DenialReason.REPLAYED);
         assertThat(events).hasSize(2);
         assertThat(events.get(1).reason()).isEqualTo("replayed");
+        // The replay was refused after verification: the record says who replayed it.
+        assertThat(events.get(1).fields()).containsKeys("issuer_id", "subject")
+                .containsEntry("subject", events.get(0).fields().get("subject"));
     }
 
     static Stream<Arguments> policyDenials() {

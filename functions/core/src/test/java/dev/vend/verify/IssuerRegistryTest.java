@@ -309,6 +309,13 @@ class IssuerRegistryTest {
     }
 
     @Test
+    void fromDocumentWhenGithubUrlUnderGenericPresetEvenWithPinsThenRefused() {
+        // The generic preset builds subjects from the name-based sub, which can be recycled.
+        assertProblem(entry("github", GITHUB, "pinnedClaims: [sub]"),
+                "is verified by the github-actions preset and only by it");
+    }
+
+    @Test
     void fromDocumentWhenMultiTenantPresetPinsNothingThenRefused() {
         assertProblem(entry("github", GITHUB, "preset: github-actions", "pinnedClaims: []"),
                 "serves many tenants");

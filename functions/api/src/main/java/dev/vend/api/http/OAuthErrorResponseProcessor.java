@@ -70,15 +70,13 @@ public class OAuthErrorResponseProcessor implements ErrorResponseProcessor<Strin
         if (status >= 500) {
             return OAuthErrors.of(status == 503 ? FailureKind.TRANSIENT : FailureKind.PERMANENT);
         }
-        WireError error = OAuthErrors.of(reasonOf(status));
-        // No route or method keeps its status; every other refusal is the RFC 6749 §5.2 400.
-        int rendered = status == 404 || status == 405 ? status : error.status();
-        return new WireError(rendered, error.error(), error.description(), error.retryAfterSeconds());
+        return OAuthErrors.of(reasonOf(status));
     }
 
     private static DenialReason reasonOf(int status) {
         return switch (status) {
-            case 404, 405 -> DenialReason.NOT_FOUND;
+            case 404 -> DenialReason.NOT_FOUND;
+            case 405 -> DenialReason.METHOD_NOT_ALLOWED;
             case 413 -> DenialReason.REQUEST_TOO_LARGE;
             case 415 -> DenialReason.UNSUPPORTED_CONTENT_TYPE;
             default -> DenialReason.MALFORMED_REQUEST;

@@ -100,8 +100,9 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
         if (!event.getIsBase64Encoded()) {
             return body.getBytes(StandardCharsets.UTF_8).length;
         }
-        // Decoded size without decoding: 3 bytes per 4 characters.
-        return (long) body.length() * 3 / 4;
+        // Decoded size without decoding: 3 bytes per 4 characters, less the padding.
+        int padding = body.endsWith("==") ? 2 : body.endsWith("=") ? 1 : 0;
+        return (long) body.length() * 3 / 4 - padding;
     }
 
     private void recordRefusal(String requestId, String operation, DenialReason reason) {

@@ -35,7 +35,11 @@ final class ClaimMapper {
         return out;
     }
 
-    /** The immutable id Vend builds {@code sub} from: the preset's id claims, in order. */
+    /**
+     * The immutable id Vend builds {@code sub} from: the preset's id claims, in order, joined
+     * with {@code :}. A {@code %} or {@code :} inside a value is percent-encoded, so two different
+     * sets of ids never join to the same text.
+     */
     static String immutableId(Map<String, AttributeValue> attributes, IssuerConfig issuer) {
         var parts = new ArrayList<String>();
         for (String name : issuer.preset().immutableIdClaims()) {
@@ -44,7 +48,7 @@ final class ClaimMapper {
             if (text.isEmpty() || value instanceof AttributeValue.StrList) {
                 throw new DenialException(DenialReason.MISSING_CLAIM, "no immutable id " + name);
             }
-            parts.add(text);
+            parts.add(text.replace("%", "%25").replace(":", "%3A"));
         }
         return String.join(":", parts);
     }

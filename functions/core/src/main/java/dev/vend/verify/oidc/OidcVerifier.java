@@ -21,6 +21,9 @@ import java.util.Objects;
  */
 public final class OidcVerifier implements IdentityVerifier {
 
+    /** The longest {@code jti} recorded; issuers use UUIDs and short ids. */
+    static final int MAX_JTI_LENGTH = 256;
+
     private final OidcVerifierConfig config;
 
     public OidcVerifier(OidcVerifierConfig config) {
@@ -44,13 +47,15 @@ public final class OidcVerifier implements IdentityVerifier {
         Map<String, AttributeValue> attributes = ClaimMapper.attributes(jws.claims(), issuer);
         String immutableId = ClaimMapper.immutableId(attributes, issuer);
 
-        consumeJtiIfSingleUse(jws, issuer, expiresAt, now);
-        return new VerifiedIdentity(source(), issuer.id(), issuer.issuer(), immutableId,
+        var identity = new VerifiedIdentity(source(), issuer.id(), issuer.issuer(), immutableId,
                 attributes, expiresAt, attestation.sha256());
+        consumeJtiIfSingleUse(jws, issuer, identity, now);
+        return identity;
     }
 
-    private void consumeJtiIfSingleUse(StrictJws jws, IssuerConfig issuer, Instant expiresAt,
-            Instant now) {
+    /** Consumed after the signature verified and before policy; stays consumed on any failure. */
+    private void consumeJtiIfSingleUse(StrictJws jws, IssuerConfig issuer,
+            VerifiedIdentity identity, Instant now) {
         if (!issuer.singleUseJti()) {
             return;
         }
@@ -58,9 +63,13 @@ public final class OidcVerifier implements IdentityVerifier {
         if (jti == null || jti.isEmpty()) {
             throw new DenialException(DenialReason.MISSING_CLAIM, "single-use issuer, no jti");
         }
+        if (jti.length() > MAX_JTI_LENGTH) {
+            throw new DenialException(DenialReason.MALFORMED_TOKEN, "jti is too long");
+        }
         String key = "jti:" + issuer.id() + ":" + jti;
-        if (!config.singleUse().consume(key, expiresAt.plus(issuer.leeway()), now)) {
-            throw new DenialException(DenialReason.REPLAYED, "jti was already used");
+        Instant forgetAfter = identity.evidenceExpiresAt().plus(issuer.leeway());
+        if (!config.singleUse().consume(key, forgetAfter, now)) {
+            throw new DenialException(DenialReason.REPLAYED, "jti was already used", identity);
         }
     }
 }

@@ -194,6 +194,17 @@ class OidcVerifierTest {
     }
 
     @Test
+    void verifyWhenImmutableIdsHoldColonsThenSubjectsNeverCollide() {
+        VerifiedIdentity first = verify(githubToken().claim("repository_owner_id", "1:2")
+                .claim("repository_id", "3").sign());
+        VerifiedIdentity second = verify(githubToken().claim("repository_owner_id", "1")
+                .claim("repository_id", "2:3").sign());
+
+        assertThat(first.immutableId()).isEqualTo("1%3A2:3");
+        assertThat(second.immutableId()).isEqualTo("1:2%3A3");
+    }
+
+    @Test
     void verifyWhenGithubPresetLacksImmutableIdThenDeniesMissingClaim() {
         String token = githubToken().withoutClaim("repository_id").sign();
 
