@@ -294,16 +294,40 @@ expect_equal "the replay and the policy refusal look the same on the wire" \
     "$(without_request_id "$work/refused-policy.json")" \
     "$(without_request_id "$work/refused-replay.json")"
 
+step "The shell sample the CI and Kubernetes samples share (samples/lib/vend-exchange.sh)"
+mint workload-42 refs/heads/main "$work/workload-shell.jwt"
+say "VEND_URL=$vend_url VEND_PROOF_FILE=<projected token> samples/kubernetes/vend-k8s.sh \\"
+say "  $API_AUDIENCE read"
+if VEND_URL=$vend_url VEND_PROOF_FILE=$work/workload-shell.jwt \
+    bash "$root/samples/kubernetes/vend-k8s.sh" "$API_AUDIENCE" read >"$work/shell-token.jwt"; then
+    say "token: $(mask "$(<"$work/shell-token.jwt")")"
+    pass "the shell sample got a token"
+else
+    fail "the shell sample did not get a token"
+fi
+
+step "The Java client library (samples/src/main/java/dev/vend/samples/client) does the same"
+say "VendClient: a fresh proof per attempt, 503 retried with backoff, the token cached"
+say "until half its lifetime, RFC 6749 errors as typed exceptions"
+if demo ClientDemo "$vend_url" "$work" >"$work/client.txt" 2>&1; then
+    indent <"$work/client.txt"
+    pass "the client exchanged once and answered the second call from its cache"
+else
+    indent <"$work/client.txt"
+    fail "the Java client did not get a token"
+fi
+
 step "Stop the server and read its audit lines (one per POST /token)"
 stop_server
 grep '^{' "$work/server.out" >"$work/audit.jsonl" || true
 indent <"$work/audit.jsonl"
 decisions=$(sed -E 's/.*"decision":"([a-z_]*)".*/\1/' "$work/audit.jsonl" | paste -sd ' ' -)
-expect_equal "three decisions" "allow deny deny" "$decisions"
+expect_equal "five decisions" "allow deny deny allow allow" "$decisions"
 reasons=$(sed -nE 's/.*"reason":"([a-z_]*)".*/\1/p' "$work/audit.jsonl" | paste -sd ' ' -)
 say "refusal reasons (audit only, never on the wire): $reasons"
 leaked=""
-for token_file in workload-main.jwt workload-feature.jwt access-token.jwt; do
+for token_file in workload-main.jwt workload-feature.jwt access-token.jwt workload-shell.jwt \
+    shell-token.jwt; do
     signature=$(sed -E 's/.*\.//' "$work/$token_file")
     payload=$(cut -d . -f 2 "$work/$token_file")
     if grep -qF -e "$signature" -e "$payload" "$work/server.out" "$work/server.err"; then
