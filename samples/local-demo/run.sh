@@ -149,6 +149,10 @@ cleanup() {
     if [[ -n ${work:-} && -d $work ]]; then
         if [[ -n ${VEND_DEMO_KEEP:-} ]]; then
             echo "local demo: kept $work" >&2
+            echo "  its issuers.yaml expects workload tokens minted for ${vend_url:-}: serve" >&2
+            echo "  on that port to reuse it, and mint another workload token with" >&2
+            echo "  java -cp '${demo_classpath:-}' dev.vend.samples.demo.DemoIssuer mint \\" >&2
+            echo "    '$work' '${vend_url:-}' workload-42 refs/heads/main > workload.jwt" >&2
         else
             rm -rf "$work"
         fi

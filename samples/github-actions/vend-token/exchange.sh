@@ -3,7 +3,7 @@
 #
 # The body of the vend-token composite action: request the job's OIDC token with the audience
 # Vend expects, mask it, exchange it, mask the result and export it. Runs on GitHub's runners;
-# needs curl and the job permission id-token: write.
+# needs curl and jq (both on GitHub-hosted runners) and the job permission id-token: write.
 set -euo pipefail
 
 : "${VEND_URL:?vend-url is required}"

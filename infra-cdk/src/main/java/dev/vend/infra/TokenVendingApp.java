@@ -19,6 +19,12 @@ import software.amazon.awscdk.StackProps;
  *   <li>{@value #FUNCTION_JAR} — the Lambda jar; relative paths are resolved against the working
  *       directory (infra-cdk when the CDK CLI runs the app); default {@value #DEFAULT_FUNCTION_JAR}
  *   <li>{@value #API_BURST_LIMIT}, {@value #API_RATE_LIMIT} — the API's default-stage throttling
+ *   <li>{@value #CHALLENGE_BURST_LIMIT}, {@value #CHALLENGE_RATE_LIMIT} — the tighter limits of
+ *       {@code POST /challenge}; default a tenth of the stage's
+ *   <li>{@value #POLICIES_FOLDER} — the policy documents loaded into the policy table; default
+ *       {@value #DEFAULT_POLICIES_FOLDER} when that folder exists
+ *   <li>{@value #ISSUERS_FILE} — the issuer registry those documents are compiled against (set
+ *       it when the function is given one); default the function's embedded default
  *   <li>{@value #CUSTOM_DOMAIN_NAME} with {@value #CUSTOM_DOMAIN_CERTIFICATE_ARN} — serve the API
  *       on a custom domain, which then names the issuer
  * </ul>
@@ -34,6 +40,19 @@ public final class TokenVendingApp {
     public static final String API_BURST_LIMIT = "apiBurstLimit";
     /** Context key: the default stage's steady rate limit, per second. */
     public static final String API_RATE_LIMIT = "apiRateLimit";
+    /** Context key: the burst limit of {@code POST /challenge}. */
+    public static final String CHALLENGE_BURST_LIMIT = "challengeBurstLimit";
+    /** Context key: the steady rate limit of {@code POST /challenge}, per second. */
+    public static final String CHALLENGE_RATE_LIMIT = "challengeRateLimit";
+    /** Context key: the folder of policy documents the deployment loads. */
+    public static final String POLICIES_FOLDER = "policiesFolder";
+    /** The repository's policy folder, seen from infra-cdk. */
+    public static final String DEFAULT_POLICIES_FOLDER = "../policies";
+    /** Context key: the issuer registry file the function is configured with. */
+    public static final String ISSUERS_FILE = "issuersFile";
+    /** The source of the function's embedded default issuer registry, seen from infra-cdk. */
+    public static final String DEFAULT_ISSUERS_FILE =
+            "../functions/api/src/main/resources/dev/vend/api/default-issuers.yaml";
     /** Context key: the custom domain's host name. */
     public static final String CUSTOM_DOMAIN_NAME = "customDomainName";
     /** Context key: the ACM certificate ARN for the custom domain. */
@@ -77,8 +96,15 @@ public final class TokenVendingApp {
         ApiThrottle throttle = new ApiThrottle(
                 intOr(context, API_BURST_LIMIT, ApiThrottle.DEFAULT_BURST_LIMIT),
                 doubleOr(context, API_RATE_LIMIT, ApiThrottle.DEFAULT_RATE_LIMIT));
+        ApiThrottle derived = ApiThrottle.challengeDefaultFor(throttle);
+        ApiThrottle challengeThrottle = new ApiThrottle(
+                intOr(context, CHALLENGE_BURST_LIMIT, derived.burstLimit()),
+                doubleOr(context, CHALLENGE_RATE_LIMIT, derived.rateLimit()));
         return TokenVendingStackProps.builder(functionJar)
                 .throttle(throttle)
+                .challengeThrottle(challengeThrottle)
+                .policiesFolder(resolvePoliciesFolder(context.apply(POLICIES_FOLDER), baseDir))
+                .issuersFile(resolveIssuersFile(context.apply(ISSUERS_FILE), baseDir))
                 .customDomain(customDomain(context))
                 .stackProps(StackProps.builder()
                         .description("Vend: workload token vending (runtime proof in,"
@@ -104,6 +130,48 @@ public final class TokenVendingApp {
                     + " pass another jar with `-c " + FUNCTION_JAR + "=<path>`.");
         }
         return jar;
+    }
+
+    /**
+     * Finds the policy folder: {@code contextValue} if set (it must exist), else
+     * {@value #DEFAULT_POLICIES_FOLDER} if it exists, else none.
+     *
+     * @throws IllegalArgumentException when a configured folder does not exist
+     */
+    static @Nullable Path resolvePoliciesFolder(@Nullable Object contextValue, Path baseDir) {
+        String configured = stringOrNull(contextValue);
+        Path folder = baseDir.resolve(configured == null ? DEFAULT_POLICIES_FOLDER : configured)
+                .toAbsolutePath()
+                .normalize();
+        if (Files.isDirectory(folder)) {
+            return folder;
+        }
+        if (configured != null) {
+            throw new IllegalArgumentException("policy folder not found at " + folder + " ("
+                    + POLICIES_FOLDER + ")");
+        }
+        return null;
+    }
+
+    /**
+     * Finds the issuer registry: {@code contextValue} if set (it must exist), else
+     * {@value #DEFAULT_ISSUERS_FILE} if it exists, else none.
+     *
+     * @throws IllegalArgumentException when a configured file does not exist
+     */
+    static @Nullable Path resolveIssuersFile(@Nullable Object contextValue, Path baseDir) {
+        String configured = stringOrNull(contextValue);
+        Path file = baseDir.resolve(configured == null ? DEFAULT_ISSUERS_FILE : configured)
+                .toAbsolutePath()
+                .normalize();
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        if (configured != null) {
+            throw new IllegalArgumentException("issuer registry not found at " + file + " ("
+                    + ISSUERS_FILE + ")");
+        }
+        return null;
     }
 
     private static @Nullable CustomDomain customDomain(Function<String, @Nullable Object> context) {

@@ -13,24 +13,40 @@ import software.amazon.awscdk.StackProps;
  *
  * @param functionJar the Lambda code: the shaded jar of {@code functions/api}
  * @param throttle the API's default-stage limits
+ * @param challengeThrottle the limits of {@code POST /challenge}, at most the stage's
  * @param customDomain the domain that serves the API and names the issuer, or null for the API's
  *     execute-api endpoint
  * @param stackProps CDK's own stack settings (environment, description, tags)
+ * @param policiesFolder the policy documents the deployment loads into the policy table, or null
+ *     to load none (the table is then filled by other means, such as {@code vend policy sync})
+ * @param issuersFile the issuer registry the documents are compiled against: the one the function
+ *     uses (its embedded default unless configured); required with a policy folder
  */
 public record TokenVendingStackProps(
         Path functionJar,
         ApiThrottle throttle,
+        ApiThrottle challengeThrottle,
         @Nullable CustomDomain customDomain,
-        StackProps stackProps) {
+        StackProps stackProps,
+        @Nullable Path policiesFolder,
+        @Nullable Path issuersFile) {
 
     /** Refuses missing required components. */
     public TokenVendingStackProps {
         Objects.requireNonNull(functionJar, "functionJar");
         Objects.requireNonNull(throttle, "throttle");
+        Objects.requireNonNull(challengeThrottle, "challengeThrottle");
         Objects.requireNonNull(stackProps, "stackProps");
+        if (policiesFolder != null && issuersFile == null) {
+            throw new IllegalArgumentException("a policy folder needs the issuer registry file its"
+                    + " documents are compiled against");
+        }
     }
 
-    /** A builder with default throttling, no custom domain and default stack settings. */
+    /**
+     * A builder with default throttling, no custom domain, no policy folder and default stack
+     * settings.
+     */
     public static Builder builder(Path functionJar) {
         return new Builder(functionJar);
     }
@@ -40,6 +56,9 @@ public record TokenVendingStackProps(
 
         private final Path functionJar;
         private ApiThrottle throttle = ApiThrottle.DEFAULTS;
+        private @Nullable ApiThrottle challengeThrottle;
+        private @Nullable Path policiesFolder;
+        private @Nullable Path issuersFile;
         private @Nullable CustomDomain customDomain;
         private StackProps stackProps = StackProps.builder().build();
 
@@ -50,6 +69,27 @@ public record TokenVendingStackProps(
         /** Sets {@link TokenVendingStackProps#throttle()}; default {@link ApiThrottle#DEFAULTS}. */
         public Builder throttle(ApiThrottle throttle) {
             this.throttle = throttle;
+            return this;
+        }
+
+        /**
+         * Sets {@link TokenVendingStackProps#challengeThrottle()}; default
+         * {@link ApiThrottle#challengeDefaultFor} the stage's throttle.
+         */
+        public Builder challengeThrottle(@Nullable ApiThrottle challengeThrottle) {
+            this.challengeThrottle = challengeThrottle;
+            return this;
+        }
+
+        /** Sets {@link TokenVendingStackProps#issuersFile()}; default none. */
+        public Builder issuersFile(@Nullable Path issuersFile) {
+            this.issuersFile = issuersFile;
+            return this;
+        }
+
+        /** Sets {@link TokenVendingStackProps#policiesFolder()}; default none. */
+        public Builder policiesFolder(@Nullable Path policiesFolder) {
+            this.policiesFolder = policiesFolder;
             return this;
         }
 
@@ -67,7 +107,10 @@ public record TokenVendingStackProps(
 
         /** Builds the props. */
         public TokenVendingStackProps build() {
-            return new TokenVendingStackProps(functionJar, throttle, customDomain, stackProps);
+            ApiThrottle challenge = challengeThrottle != null ? challengeThrottle
+                    : ApiThrottle.challengeDefaultFor(throttle);
+            return new TokenVendingStackProps(functionJar, throttle, challenge,
+                    customDomain, stackProps, policiesFolder, issuersFile);
         }
     }
 }

@@ -55,6 +55,12 @@ final class CdkTestSupport {
         return Stack.of(construct).getLogicalId(element);
     }
 
+    /** The source of the function's embedded default issuer registry. */
+    static Path defaultIssuersFile() {
+        return Path.of(System.getProperty("basedir", "."))
+                .resolve(TokenVendingApp.DEFAULT_ISSUERS_FILE).normalize();
+    }
+
     /** {@code {"Ref": logicalId}}. */
     static Map<String, Object> ref(String logicalId) {
         return Map.of("Ref", logicalId);

@@ -71,7 +71,38 @@ class TokenVendingAppTest {
 
         assertThat(props.functionJar()).isEqualTo(jar);
         assertThat(props.throttle()).isEqualTo(ApiThrottle.DEFAULTS);
+        assertThat(props.challengeThrottle()).isEqualTo(ApiThrottle.CHALLENGE_DEFAULTS);
         assertThat(props.customDomain()).isNull();
+        assertThat(props.policiesFolder()).isNull();
+    }
+
+    @Test
+    void resolvePoliciesFolderWhenNotSetThenUsesThePoliciesFolderBesideInfraCdk()
+            throws IOException {
+        Path infraCdk = Files.createDirectories(repo.resolve("infra-cdk"));
+        Path policies = Files.createDirectories(repo.resolve("policies"));
+
+        assertThat(TokenVendingApp.resolvePoliciesFolder(null, infraCdk))
+                .isEqualTo(policies.toAbsolutePath().normalize());
+    }
+
+    @Test
+    void resolvePoliciesFolderWhenConfiguredFolderIsMissingThenFailsNamingTheKey() {
+        assertThatThrownBy(() -> TokenVendingApp.resolvePoliciesFolder("nope", repo))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("policiesFolder");
+    }
+
+    @Test
+    void propsFromContextReadsTheChallengeThrottle() throws IOException {
+        Map<String, Object> context = Map.of(
+                TokenVendingApp.FUNCTION_JAR, jarAt(repo.resolve("f.jar")).toString(),
+                TokenVendingApp.CHALLENGE_BURST_LIMIT, "4",
+                TokenVendingApp.CHALLENGE_RATE_LIMIT, 2);
+
+        TokenVendingStackProps props = TokenVendingApp.propsFromContext(context::get, repo);
+
+        assertThat(props.challengeThrottle()).isEqualTo(new ApiThrottle(4, 2));
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.vend.infra.constructs.VendingFunction;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +43,29 @@ class TokenVendingStackTest {
     private static String functionId;
     private static String aliasId;
     private static String apiId;
+    private static String roleId;
 
     @BeforeAll
     static void synthesize() throws IOException {
         Path jar = CdkTestSupport.lambdaJar(tempDir.resolve("vend-api.jar"));
+        Path policies = Files.createDirectories(tempDir.resolve("policies"));
+        // Two owners of one multi-tenant issuer: one item per partition.
+        Files.writeString(policies.resolve("deploy.yaml"), """
+                apiVersion: vend.dev/v1
+                id: deploy
+                issuer: github-actions
+                conditions:
+                  repository_owner_id:
+                    anyOf: ["1001", "2002"]
+                  ref: refs/heads/main
+                issue:
+                  audiences: [https://api.example.com]
+                  scopes: [deploy]
+                """);
+        Files.writeString(policies.resolve("policy.schema.json"), "{\"type\":\"object\"}");
         stack = new TokenVendingStack(CdkTestSupport.app(), TokenVendingApp.STACK_ID,
-                TokenVendingStackProps.builder(jar).build());
+                TokenVendingStackProps.builder(jar).policiesFolder(policies)
+                        .issuersFile(CdkTestSupport.defaultIssuersFile()).build());
         template = Template.fromStack(stack);
 
         keyId = logicalId(stack.signingKey().key());
@@ -56,6 +74,7 @@ class TokenVendingStackTest {
         functionId = logicalId(stack.vendingFunction().function());
         aliasId = logicalId(stack.vendingFunction().alias());
         apiId = logicalId(stack.httpApi().api());
+        roleId = logicalId(stack.vendingFunction().function().getRole());
     }
 
     @Test
@@ -235,12 +254,11 @@ class TokenVendingStackTest {
     }
 
     @Test
-    void roleReadsThePolicyTableAndUsesSingleItemsOfTheSingleUseTable() {
+    void roleReadsThePolicyTableAndOnlyPutsItemsInTheSingleUseTable() {
         assertThat(actionsOn(getAtt(policyTableId, "Arn")))
-                .containsExactlyInAnyOrder("dynamodb:GetItem", "dynamodb:Query");
-        assertThat(actionsOn(getAtt(singleUseTableId, "Arn"))).containsExactlyInAnyOrder(
-                "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem");
+                .containsExactly("dynamodb:Query");
+        assertThat(actionsOn(getAtt(singleUseTableId, "Arn")))
+                .containsExactly("dynamodb:PutItem");
     }
 
     @Test
@@ -251,13 +269,15 @@ class TokenVendingStackTest {
             assertThat(actions(statement)).noneMatch(action -> action.contains("*"));
             assertThat(resourcesOf(statement)).doesNotContain("*");
         });
-        template.resourceCountIs("AWS::IAM::Role", 1);
-        template.hasResourceProperties("AWS::IAM::Role", Map.of(
-                "ManagedPolicyArns", Match.absent(),
-                "Policies", Match.absent(),
-                "AssumeRolePolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+        Map<String, Object> role = properties(roleId);
+        assertThat(role).doesNotContainKeys("ManagedPolicyArns", "Policies");
+        // Compared as JSON trees: member order does not matter.
+        assertThat((Object) JSON.valueToTree(role.get("AssumeRolePolicyDocument")))
+                .isEqualTo(JSON.valueToTree(Map.of("Statement", List.of(Map.of(
                         "Action", "sts:AssumeRole",
-                        "Principal", Map.of("Service", "lambda.amazonaws.com")))))));
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "lambda.amazonaws.com"))),
+                        "Version", "2012-10-17")));
     }
 
     @Test
@@ -297,6 +317,122 @@ class TokenVendingStackTest {
         annotations.hasNoError("*", Match.anyValue());
     }
 
+    @Test
+    void roleMayAssumeTagSessionAndSetSourceIdentityOnlyOnRolesTaggedForVend() {
+        List<Map<String, Object>> stsStatements = statements().stream()
+                .filter(statement -> actions(statement).stream()
+                        .anyMatch(action -> action.startsWith("sts:")))
+                .toList();
+
+        assertThat(stsStatements).singleElement().satisfies(statement -> {
+            assertThat(actions(statement)).containsExactlyInAnyOrder(
+                    "sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
+            assertThat(statement).containsEntry("Condition", Map.of("StringEquals",
+                    Map.of("aws:ResourceTag/vend:allowed", "true")));
+            assertThat(resourcesOf(statement)).singleElement().satisfies(resource ->
+                    assertThat(render(resource, Map.of(Map.of("Ref", "AWS::Partition"), "aws")))
+                            .isEqualTo("arn:aws:iam::*:role/*"));
+        });
+    }
+
+    @Test
+    void challengeRouteIsThrottledTighterThanTheStageAndTheStageWaitsForTheRoute() {
+        String stageId = logicalId(stack.httpApi().stage());
+        String challengeRouteId = template.findResources("AWS::ApiGatewayV2::Route",
+                Map.of("Properties", Map.of("RouteKey", "POST /challenge"))).keySet()
+                .iterator().next();
+
+        assertThat(properties(stageId)).containsEntry("RouteSettings", Map.of(
+                "POST /challenge", Map.of(
+                        "ThrottlingBurstLimit", 20,
+                        "ThrottlingRateLimit", 10)));
+        assertThat(listOf(resource(stageId).get("DependsOn"))).contains(challengeRouteId);
+    }
+
+    @Test
+    void alarmsFireOnFunctionErrorsFunctionThrottlesAndApiServerErrors() {
+        Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
+        List<String> metrics = alarms.values().stream()
+                .map(alarm -> propertiesOf(alarm).get("Namespace") + "/"
+                        + propertiesOf(alarm).get("MetricName"))
+                .toList();
+
+        assertThat(metrics).containsExactlyInAnyOrder(
+                "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/ApiGateway/5xx");
+        assertThat(alarms).allSatisfy((id, alarm) -> assertThat(propertiesOf(alarm))
+                .containsEntry("Threshold", 1)
+                .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold")
+                .containsEntry("TreatMissingData", "notBreaching")
+                .containsEntry("Statistic", "Sum")
+                .containsEntry("Period", 300));
+        assertThat(JSON.valueToTree(alarms).toString())
+                .contains("{\"Name\":\"FunctionName\",\"Value\":{\"Ref\":\"" + functionId)
+                .contains("{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\"" + apiId);
+    }
+
+    @Test
+    void policyDocumentsArePutIntoThePolicyTableInTheLayoutOfTheDynamoDbPolicyStore()
+            throws IOException {
+        Map<String, Map<String, Object>> loaders = template.findResources("Custom::VendPolicy");
+
+        assertThat(loaders).hasSize(2);
+        List<String> creates = loaders.values().stream()
+                .map(loader -> render(propertiesOf(loader).get("Create"),
+                        Map.of(ref(policyTableId), "POLICY_TABLE")))
+                .sorted()
+                .toList();
+        var first = JSON.readTree(creates.get(0));
+        assertThat(first.get("service").asText()).isEqualTo("DynamoDB");
+        assertThat(first.get("action").asText()).isEqualTo("putItem");
+        assertThat(first.at("/parameters/TableName").asText()).isEqualTo("POLICY_TABLE");
+        assertThat(first.at("/parameters/Item/pk/S").asText()).isEqualTo("github-actions#1001");
+        assertThat(first.at("/parameters/Item/sk/S").asText()).isEqualTo("deploy");
+        assertThat(first.at("/parameters/Item/version/S").asText()).matches("[0-9a-f]{64}");
+        assertThat(JSON.readTree(first.at("/parameters/Item/document/S").asText())
+                .at("/conditions/ref").asText()).isEqualTo("refs/heads/main");
+        assertThat(first.at("/parameters/Item")).hasSize(4);
+        assertThat(JSON.readTree(creates.get(1)).at("/parameters/Item/pk/S").asText())
+                .isEqualTo("github-actions#2002");
+        assertThat(loaders.values()).allSatisfy(loader -> assertThat(
+                render(propertiesOf(loader).get("Delete"), Map.of(ref(policyTableId), "T")))
+                .contains("\"action\":\"deleteItem\""));
+    }
+
+    @Test
+    void policyLoaderMayOnlyPutAndDeleteItemsOfThePolicyTable() {
+        List<Map<String, Object>> loaderStatements = template.findResources("AWS::IAM::Policy")
+                .values().stream()
+                .filter(policy -> !listOf(propertiesOf(policy).get("Roles")).contains(ref(roleId)))
+                .flatMap(policy -> listOf(((Map<?, ?>) propertiesOf(policy).get("PolicyDocument"))
+                        .get("Statement")).stream())
+                .map(statement -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) statement;
+                    return typed;
+                })
+                .toList();
+
+        assertThat(loaderStatements).isNotEmpty().allSatisfy(statement -> {
+            assertThat(actions(statement)).containsExactlyInAnyOrder(
+                    "dynamodb:PutItem", "dynamodb:DeleteItem");
+            assertThat(resourcesOf(statement)).containsExactly(getAtt(policyTableId, "Arn"));
+        });
+    }
+
+    // BUG-10 (adapted): the ECDSA "psychic signature" flaw is fixed from Java 17.0.3 on; the
+    // Lambda runtime Vend deploys is java21, and no function of the stack runs an older Java.
+    @Test
+    void everyJavaFunctionOfTheStackRunsOnJava21() {
+        List<Object> javaRuntimes = template.findResources("AWS::Lambda::Function").values()
+                .stream()
+                .map(function -> propertiesOf(function).get("Runtime"))
+                .filter(runtime -> String.valueOf(runtime).startsWith("java"))
+                .toList();
+
+        assertThat(javaRuntimes).containsExactly("java21");
+        assertThat(properties(functionId)).containsEntry("Runtime", "java21");
+    }
+
     private static Map<String, Map<String, Object>> resources() {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> resources =
@@ -334,11 +470,18 @@ class TokenVendingStackTest {
         return (Map<String, Object>) environment.get("Variables");
     }
 
-    /** Every statement of every identity policy in the template. */
-    @SuppressWarnings("unchecked")
+    /** Every statement of every identity policy of the vending function's role. */
     private static List<Map<String, Object>> statements() {
+        return statementsOf(roleId);
+    }
+
+    /** Every statement of every identity policy attached to a role. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statementsOf(String role) {
         List<Map<String, Object>> statements = new ArrayList<>();
-        template.findResources("AWS::IAM::Policy").values().forEach(policy -> {
+        template.findResources("AWS::IAM::Policy").values().stream()
+                .filter(policy -> listOf(propertiesOf(policy).get("Roles")).contains(ref(role)))
+                .forEach(policy -> {
             Map<String, Object> document =
                     (Map<String, Object>) propertiesOf(policy).get("PolicyDocument");
             for (Object statement : listOf(document.get("Statement"))) {

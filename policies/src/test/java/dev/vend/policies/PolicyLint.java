@@ -9,6 +9,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.vend.parse.YamlDocuments;
+import dev.vend.policy.FolderPolicyStore;
 import dev.vend.policy.PolicyCompiler;
 import dev.vend.verify.IssuerRegistry;
 import java.io.IOException;
@@ -69,6 +70,19 @@ final class PolicyLint {
         }
     }
 
+    /**
+     * The examples whose issuers the embedded registry does not hold (a Kubernetes cluster,
+     * Compute Engine): {@code examples/}, linted against {@link #exampleIssuers()}.
+     */
+    static Path examplesDir() {
+        return moduleDir().resolve("examples");
+    }
+
+    /** The example documents, selected as the folder policy store selects them. */
+    static List<Path> exampleDocuments() {
+        return FolderPolicyStore.documentFiles(examplesDir());
+    }
+
     /** The guard-rail fixtures: one unsafe document per rule. */
     static Path unsafeDir() {
         return moduleDir().resolve("src/test/resources/unsafe");
@@ -88,6 +102,24 @@ final class PolicyLint {
         Path file = apiResources().resolve("dev/vend/api/default-issuers.yaml");
         return IssuerRegistry.fromDocument(read(file),
                 new IssuerRegistry.Settings(VEND_ISSUER_URL, file.getParent()));
+    }
+
+    /**
+     * The embedded registry plus the entries of {@code src/test/resources/example-issuers.yaml},
+     * which the examples name.
+     */
+    static IssuerRegistry exampleIssuers() {
+        Path file = moduleDir().resolve("src/test/resources/example-issuers.yaml");
+        var entries = new java.util.ArrayList<>(issuers().entries());
+        entries.addAll(IssuerRegistry.fromDocument(read(file),
+                new IssuerRegistry.Settings(VEND_ISSUER_URL, file.getParent())).entries());
+        return IssuerRegistry.of(entries);
+    }
+
+    /** A compiler set up as the local server's, over {@link #exampleIssuers()}. */
+    static PolicyCompiler exampleCompiler() {
+        return new PolicyCompiler(exampleIssuers(),
+                new PolicyCompiler.Limits(VEND_ISSUER_URL, deploymentLifetimeCap()));
     }
 
     /** The deployment's default cap on token lifetime ({@code vend.max-lifetime-seconds}). */

@@ -39,25 +39,72 @@ public final class KeyRing {
     }
 
     /**
-     * Checks that no token can outlive its key's publication.
+     * Checks that no token can outlive its key's publication, and that the active key is one
+     * relying parties can already hold. The rules, per state (ADR 0007):
+     * <ul>
+     *   <li>{@code retiring}: it signed until {@code retired_at}, so its last token expires by
+     *       {@code retired_at + maxLifetime}, and a relying party may still be fetching the JWKS
+     *       for another {@code jwksMaxAge}. It must stay published until
+     *       {@code retired_at + maxLifetime + jwksMaxAge}. This rule does not depend on the time
+     *       of the check, so a valid rotation stays valid across restarts and SnapStart
+     *       restores.</li>
+     *   <li>{@code active}: every token it signs is cut to expire by
+     *       {@code published_until - jwksMaxAge} ({@link #latestExpiry}); the ring is refused
+     *       only once that is no later than {@code now}, when it could sign nothing. With a
+     *       {@code published_since}, it is refused until {@code published_since + jwksMaxAge},
+     *       so every relying party that honours {@code Cache-Control} holds it before it signs.
+     *   </li>
+     *   <li>{@code next}: signs nothing, so needs no date.</li>
+     * </ul>
      *
-     * @param now the current instant
+     * @param now the current instant (at start, and again after every restore)
      * @param maxLifetime the longest token any policy may issue
      * @throws InvalidConfigurationException listing every problem
      */
     public void checkPublication(Instant now, Duration maxLifetime) {
         var problems = new ArrayList<String>();
-        Instant mustStayUntil = now.plus(maxLifetime).plus(jwksMaxAge);
         for (SigningKey key : keys) {
-            boolean signed = key.state() != KeyState.NEXT;
-            if (signed && key.publishedUntil() != null && key.publishedUntil().isBefore(mustStayUntil)) {
-                problems.add("signing key " + key.reference() + " (" + key.state() + ") leaves the "
-                        + "JWKS at " + key.publishedUntil() + ", before tokens it signed expire and "
-                        + "leave caches (" + mustStayUntil + ")");
+            switch (key.state()) {
+                case RETIRING -> checkRetiring(key, maxLifetime, problems);
+                case ACTIVE -> checkActive(key, now, problems);
+                case NEXT -> {
+                    // Signed nothing: publishing it for any time is safe.
+                }
             }
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
+        }
+    }
+
+    private void checkRetiring(SigningKey key, Duration maxLifetime, List<String> problems) {
+        Instant retiredAt = key.retiredAt();
+        if (retiredAt == null) {
+            problems.add("signing key " + key.reference() + " (RETIRING) has no retired_at: "
+                    + "without the time it stopped signing, its tokens' expiry is unknown");
+            return;
+        }
+        Instant mustStayUntil = retiredAt.plus(maxLifetime).plus(jwksMaxAge);
+        Instant until = key.publishedUntil();
+        if (until != null && until.isBefore(mustStayUntil)) {
+            problems.add("signing key " + key.reference() + " (RETIRING) leaves the JWKS at "
+                    + until + ", before tokens it signed until " + retiredAt + " expire and "
+                    + "leave caches (" + mustStayUntil + ")");
+        }
+    }
+
+    private void checkActive(SigningKey key, Instant now, List<String> problems) {
+        Instant until = key.publishedUntil();
+        if (until != null && !until.minus(jwksMaxAge).isAfter(now)) {
+            problems.add("signing key " + key.reference() + " (ACTIVE) leaves the JWKS at "
+                    + until + ": less than the JWKS cache age (" + jwksMaxAge + ") from now, so "
+                    + "it can sign no token");
+        }
+        Instant since = key.publishedSince();
+        if (since != null && now.isBefore(since.plus(jwksMaxAge))) {
+            problems.add("signing key " + key.reference() + " (ACTIVE) was published at " + since
+                    + ": relying parties may not hold it before " + since.plus(jwksMaxAge)
+                    + "; keep it next until then");
         }
     }
 

@@ -18,13 +18,19 @@ import org.jspecify.annotations.Nullable;
  * @param publishedUntil when it leaves the JWKS, or null while it has no end date
  * @param publicJwk the public key as published, with {@code kid}, {@code alg} and {@code use}
  * @param signer signs with it; for KMS, one {@code Sign} call per token
+ * @param retiredAt for a retiring key, when it stopped signing; null otherwise
+ * @param publishedSince when it entered the JWKS, or null if not configured
+ *
+ * <p>Immutable; thread-safe when its signer is (Nimbus's and {@code KmsJwsSigner} are).
  */
 public record SigningKey(
         String reference,
         KeyState state,
         @Nullable Instant publishedUntil,
         JWK publicJwk,
-        JWSSigner signer) {
+        JWSSigner signer,
+        @Nullable Instant retiredAt,
+        @Nullable Instant publishedSince) {
 
     public SigningKey {
         Objects.requireNonNull(reference, "reference");
@@ -34,6 +40,24 @@ public record SigningKey(
         if (publicJwk.isPrivate()) {
             throw new IllegalArgumentException("the published JWK must be public only");
         }
+    }
+
+    /** A key without {@code retiredAt} or {@code publishedSince}. */
+    public SigningKey(String reference, KeyState state, @Nullable Instant publishedUntil,
+            JWK publicJwk, JWSSigner signer) {
+        this(reference, state, publishedUntil, publicJwk, signer, null, null);
+    }
+
+    /**
+     * The configured key with its public key and signer.
+     *
+     * @param config the key as configured
+     * @param publicJwk its public JWK with thumbprint {@code kid}, {@code alg} and {@code use}
+     * @param signer signs with it
+     */
+    public static SigningKey of(SigningKeyConfig config, JWK publicJwk, JWSSigner signer) {
+        return new SigningKey(config.arn(), config.state(), config.publishedUntil(), publicJwk,
+                signer, config.retiredAt(), config.publishedSince());
     }
 
     /** The key id: the RFC 7638 thumbprint of the public key. */

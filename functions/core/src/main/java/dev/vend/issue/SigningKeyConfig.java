@@ -17,14 +17,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One signing key as configured: by KMS key ARN (never an alias, whose target can change under a
- * running deployment), its state and the end of its publication. The deployment passes the list
- * as JSON: {@code [{"arn":"arn:aws:kms:…:key/…","state":"active","published_until":"…"}]}.
+ * running deployment), its state and its publication schedule. The deployment passes the list as
+ * JSON, for example {@code [{"arn":"arn:aws:kms:…:key/…","state":"retiring",
+ * "retired_at":"…","published_until":"…"}]}
+ * (ADR 0007, docs/runbooks/key-rotation.md).
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param arn the KMS key ARN
  * @param state next, active or retiring
- * @param publishedUntil when it leaves the JWKS, or null
+ * @param publishedUntil when it leaves the JWKS, or null; required for a retiring key
+ * @param retiredAt when a retiring key stopped signing (the deployment of the switch); required
+ *     for a retiring key and refused on any other
+ * @param publishedSince when the key entered the JWKS (as {@code next}), or null; when given on
+ *     the active key, Vend refuses to sign with it before relying parties can have cached it
  */
-public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant publishedUntil) {
+public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant publishedUntil,
+        @Nullable Instant retiredAt, @Nullable Instant publishedSince) {
 
     private static final Pattern KEY_ARN =
             Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+");
@@ -33,6 +42,11 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
     public SigningKeyConfig {
         Objects.requireNonNull(arn, "arn");
         Objects.requireNonNull(state, "state");
+    }
+
+    /** A key without {@code retired_at} or {@code published_since}. */
+    public SigningKeyConfig(String arn, KeyState state, @Nullable Instant publishedUntil) {
+        this(arn, state, publishedUntil, null, null);
     }
 
     /**
@@ -51,7 +65,7 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
         }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw new InvalidConfigurationException(List.of("signing keys: a non-empty JSON array "
-                    + "of {arn, state, published_until} is required"));
+                    + "of {arn, state, published_until, retired_at} is required"));
         }
         var arns = new HashSet<String>();
         for (JsonNode node : root) {
@@ -77,12 +91,21 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
                     + "aliases are refused");
         }
         KeyState state = readState(node, arn, problems);
-        Instant until = readPublishedUntil(node, arn, problems);
-        if (state == KeyState.RETIRING && until == null && !node.hasNonNull("published_until")) {
+        Instant until = readInstant(node, "published_until", arn, problems);
+        Instant retiredAt = readInstant(node, "retired_at", arn, problems);
+        Instant since = readInstant(node, "published_since", arn, problems);
+        if (state == KeyState.RETIRING && !node.hasNonNull("published_until")) {
             problems.add("signing key " + arn + ": a retiring key needs published_until");
         }
+        if (state == KeyState.RETIRING && !node.hasNonNull("retired_at")) {
+            problems.add("signing key " + arn + ": a retiring key needs retired_at, the time it "
+                    + "stopped signing");
+        }
+        if (state != null && state != KeyState.RETIRING && node.hasNonNull("retired_at")) {
+            problems.add("signing key " + arn + ": only a retiring key has retired_at");
+        }
         return problems.size() > before || state == null ? null
-                : new SigningKeyConfig(arn, state, until);
+                : new SigningKeyConfig(arn, state, until, retiredAt, since);
     }
 
     private static @Nullable KeyState readState(JsonNode node, String arn, List<String> problems) {
@@ -94,15 +117,15 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
         }
     }
 
-    private static @Nullable Instant readPublishedUntil(JsonNode node, String arn,
+    private static @Nullable Instant readInstant(JsonNode node, String field, String arn,
             List<String> problems) {
-        if (!node.hasNonNull("published_until")) {
+        if (!node.hasNonNull(field)) {
             return null;
         }
         try {
-            return Instant.parse(node.get("published_until").asText());
+            return Instant.parse(node.get(field).asText());
         } catch (DateTimeParseException e) {
-            problems.add("signing key " + arn + ": published_until must be an ISO-8601 instant");
+            problems.add("signing key " + arn + ": " + field + " must be an ISO-8601 instant");
             return null;
         }
     }

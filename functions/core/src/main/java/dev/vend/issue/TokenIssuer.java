@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vend.model.AttributeValue;
+import dev.vend.model.AwsCredentials;
 import dev.vend.model.IssuedToken;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
@@ -19,14 +20,17 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mints Vend access tokens: JWTs in the RFC 9068 profile ({@code typ: at+jwt}) signed by the
  * active key. {@code sub} is built by Vend from the identity, {@code client_id} is the deciding
  * policy, and the lifetime is the policy's, cut so the token never outlives its key's publication.
- * Immutable and thread-safe.
+ * For an entitlement to AWS credentials it assumes the policy's role through its
+ * {@link CredentialsVendor} instead. Immutable and thread-safe.
  */
 public final class TokenIssuer {
 
@@ -38,24 +42,42 @@ public final class TokenIssuer {
     private final String issuerUrl;
     private final KeyRing keys;
     private final Clock clock;
+    private final @Nullable CredentialsVendor credentials;
 
     /**
+     * An issuer of access tokens only.
+     *
      * @param issuerUrl Vend's issuer URL from configuration, never from a request
      * @param keys the signing keys
      * @param clock the clock for {@code iat}, {@code nbf} and {@code exp}
      */
     public TokenIssuer(String issuerUrl, KeyRing keys, Clock clock) {
-        this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
-        this.keys = Objects.requireNonNull(keys, "keys");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this(issuerUrl, keys, clock, null);
     }
 
     /**
-     * Issues one token.
+     * An issuer of access tokens and, through the vendor, AWS credentials.
      *
-     * @throws VendingFailure if signing fails; no partial token is ever returned
+     * @param credentials vends AWS credentials, or null where none can be vended
+     */
+    public TokenIssuer(String issuerUrl, KeyRing keys, Clock clock,
+            @Nullable CredentialsVendor credentials) {
+        this.issuerUrl = Objects.requireNonNull(issuerUrl, "issuerUrl");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.credentials = credentials;
+    }
+
+    /**
+     * Issues one token, or AWS credentials when the entitlement carries an AWS session.
+     *
+     * @throws VendingFailure if signing or STS fails; no partial token is ever returned
      */
     public IssuedToken issue(VerifiedIdentity identity, Entitlement entitlement) {
+        AwsSessionRequest session = entitlement.awsSession();
+        if (session != null) {
+            return issueCredentials(session);
+        }
         if (entitlement.audiences().isEmpty()) {
             // A token without aud would be accepted by any relying party (field case BUG-07).
             throw VendingFailure.permanent("entitlement names no audience", null);
@@ -76,6 +98,23 @@ public final class TokenIssuer {
         sign(jwt, key);
         return new IssuedToken(jwt.serialize(), TokenTypes.ACCESS_TOKEN, "Bearer", jti, now,
                 expiry, entitlement.scopes());
+    }
+
+    /**
+     * AWS credentials as the RFC 8693 response carries them (DESIGN's contracts):
+     * {@code token_type} {@code N_A}, the session token as {@code access_token}, and the
+     * credentials for the {@code credential_process} members. The access key id stands in for
+     * {@code jti}: it is not secret, and CloudTrail records it with every call the session makes.
+     */
+    private IssuedToken issueCredentials(AwsSessionRequest session) {
+        if (credentials == null) {
+            throw VendingFailure.permanent("no STS vendor is configured", null);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        AwsCredentials issued = credentials.assumeRole(session);
+        Instant expiry = issued.expiration().truncatedTo(ChronoUnit.SECONDS);
+        return new IssuedToken(issued.sessionToken(), TokenTypes.AWS_CREDENTIALS, "N_A",
+                issued.accessKeyId(), now, expiry, Set.of(), issued);
     }
 
     private JWTClaimsSet claims(VerifiedIdentity identity, Entitlement entitlement, Instant now,
@@ -115,7 +154,25 @@ public final class TokenIssuer {
         try {
             jwt.sign(key.signer());
         } catch (JOSEException e) {
+            // A KMS signer reports a classified failure (transient throttle, permanent disabled
+            // key); Nimbus wraps unchecked exceptions from signers into a JOSEException.
+            VendingFailure classified = classifiedCause(e);
+            if (classified != null) {
+                throw classified;
+            }
             throw VendingFailure.permanent("signing failed with " + key.reference(), e);
         }
+    }
+
+    private static @Nullable VendingFailure classifiedCause(Throwable thrown) {
+        Throwable current = thrown.getCause();
+        // Bounded, in case a library builds a cause cycle.
+        for (int depth = 0; depth < 8 && current != null; depth++) {
+            if (current instanceof VendingFailure failure) {
+                return failure;
+            }
+            current = current.getCause();
+        }
+        return null;
     }
 }

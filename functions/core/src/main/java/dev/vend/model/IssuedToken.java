@@ -4,6 +4,7 @@ package dev.vend.model;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A token Vend issued, ready for the RFC 8693 §2.2.1 response. Its {@link #toString()} never
@@ -16,6 +17,8 @@ import java.util.Set;
  * @param issuedAt when it was issued
  * @param expiresAt when it expires
  * @param scopes the scopes it carries
+ * @param awsCredentials for AWS credentials, the session's credentials, rendered as the AWS
+ *     CLI {@code credential_process} members; null for access tokens
  */
 public record IssuedToken(
         String accessToken,
@@ -24,7 +27,8 @@ public record IssuedToken(
         String jti,
         Instant issuedAt,
         Instant expiresAt,
-        Set<String> scopes) {
+        Set<String> scopes,
+        @Nullable AwsCredentials awsCredentials) {
 
     public IssuedToken {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -34,6 +38,12 @@ public record IssuedToken(
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         scopes = Set.copyOf(scopes);
+    }
+
+    /** An issued access token. */
+    public IssuedToken(String accessToken, String issuedTokenType, String tokenType, String jti,
+            Instant issuedAt, Instant expiresAt, Set<String> scopes) {
+        this(accessToken, issuedTokenType, tokenType, jti, issuedAt, expiresAt, scopes, null);
     }
 
     /** Seconds from issue to expiry, as {@code expires_in}. */

@@ -40,11 +40,24 @@ public final class TokenExchangeForm {
     }
 
     /**
-     * Whether a Content-Type header names a form body, in any letter case, with parameters.
+     * Whether a Content-Type header names a form body, in any letter case, with no charset or
+     * UTF-8.
      */
     public static boolean isFormContentType(String contentType) {
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return "application/x-www-form-urlencoded".equals(type);
+        String[] parts = contentType.split(";");
+        if (!"application/x-www-form-urlencoded".equals(parts[0].trim().toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        // The form is read as UTF-8 (RFC 6749 Appendix B); any other declared charset is refused
+        // rather than decoded two ways.
+        for (int i = 1; i < parts.length; i++) {
+            String[] parameter = parts[i].trim().split("=", 2);
+            if ("charset".equalsIgnoreCase(parameter[0].trim()) && (parameter.length < 2
+                    || !"utf-8".equalsIgnoreCase(parameter[1].trim().replace("\"", "")))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -58,6 +58,30 @@ public final class FolderPolicyStore implements PolicyStore {
         return new FolderPolicyStore(policies);
     }
 
+    /**
+     * A store of already compiled policies, for {@code vend policy test} and embedding.
+     *
+     * @param policies compiled policies; ids should be unique
+     */
+    public static FolderPolicyStore of(List<Policy> policies) {
+        return new FolderPolicyStore(List.copyOf(policies));
+    }
+
+    /**
+     * The policy documents directly in a folder, sorted: {@code .yaml}, {@code .yml} and
+     * {@code .json} files except {@code *.schema.json}. Subfolders are not read.
+     *
+     * @throws PolicyException if the folder can not be read
+     */
+    public static List<Path> documentFiles(Path folder) {
+        var problems = new ArrayList<String>();
+        List<Path> files = documents(folder, problems);
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return files;
+    }
+
     /** Every policy, sorted by id. */
     public List<Policy> all() {
         return byIssuer.values().stream().flatMap(List::stream)

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compiled policy: checked against the schema and every guard rail before the engine ever sees
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param maxLifetime the longest token it issues
  * @param carry verified attributes copied into the issued token
  * @param version hex SHA-256 over the document's canonical JSON form (RFC 8785)
+ * @param awsRole the AWS role it may vend credentials for ({@code issue.awsRole}), or null
  */
 public record Policy(
         String id,
@@ -35,7 +37,8 @@ public record Policy(
         Set<String> scopes,
         Duration maxLifetime,
         List<String> carry,
-        String version) {
+        String version,
+        @Nullable AwsRole awsRole) {
 
     public Policy {
         Objects.requireNonNull(id, "id");
@@ -47,6 +50,14 @@ public record Policy(
         audiences = List.copyOf(audiences);
         scopes = Set.copyOf(scopes);
         carry = List.copyOf(carry);
+    }
+
+    /** A policy that vends access tokens only. */
+    public Policy(String id, String description, String issuerId, Mode mode, int priority,
+            boolean disabled, List<Condition> conditions, List<String> audiences,
+            Set<String> scopes, Duration maxLifetime, List<String> carry, String version) {
+        this(id, description, issuerId, mode, priority, disabled, conditions, audiences, scopes,
+                maxLifetime, carry, version, null);
     }
 
     /** Whether a policy issues or only records. */

@@ -3,6 +3,7 @@ package dev.vend.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.issue.AwsSessionRules;
 import dev.vend.model.Attestation;
 import dev.vend.model.AttributeType;
 import dev.vend.model.AttributeValue;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,9 @@ public final class PolicyCompiler {
     private static final Set<String> FIELDS = Set.of("apiVersion", "id", "description", "issuer",
             "mode", "priority", "disabled", "conditions", "issue");
     private static final Set<String> ISSUE_FIELDS =
-            Set.of("audiences", "scopes", "maxLifetimeSeconds", "carry");
+            Set.of("audiences", "scopes", "maxLifetimeSeconds", "carry", "awsRole");
+    private static final Set<String> AWS_ROLE_FIELDS = Set.of("roleArn", "sessionTags",
+            "sourceIdentity", "sessionPolicy", "maxLifetimeSeconds");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IssuerRegistry issuers;
@@ -57,6 +61,12 @@ public final class PolicyCompiler {
     public record Limits(String vendIssuerUrl, Duration maxLifetime) {
     }
 
+    /**
+     * A compiler for one deployment.
+     *
+     * @param issuers the issuer registry policies may name
+     * @param limits the deployment's limits
+     */
     public PolicyCompiler(IssuerRegistry issuers, Limits limits) {
         this.issuers = issuers;
         this.limits = limits;
@@ -93,12 +103,25 @@ public final class PolicyCompiler {
         return policy;
     }
 
+    /** The issuer registry policies are compiled against. */
+    public IssuerRegistry issuers() {
+        return issuers;
+    }
+
     /** The version hash: SHA-256 over the RFC 8785 canonical JSON of the document. */
     public static String versionOf(Map<String, Object> document) {
+        return Attestation.sha256Hex(canonicalJson(document));
+    }
+
+    /**
+     * The document's canonical JSON form (RFC 8785): the text its version hash is taken over, and
+     * the form the DynamoDB policy store keeps.
+     *
+     * @throws IllegalArgumentException if the document holds a value JSON can not (NaN, infinity)
+     */
+    public static String canonicalJson(Map<String, Object> document) {
         try {
-            String canonical = new JsonCanonicalizer(JSON.writeValueAsString(document))
-                    .getEncodedString();
-            return Attestation.sha256Hex(canonical);
+            return new JsonCanonicalizer(JSON.writeValueAsString(document)).getEncodedString();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("policy document is not JSON-shaped", e);
         } catch (IOException e) {
@@ -191,7 +214,9 @@ public final class PolicyCompiler {
         Fields issue = f.nested("issue");
         issue.allowOnly(ISSUE_FIELDS);
         List<String> audiences = issue.strings("audiences");
-        if (audiences.isEmpty()) {
+        AwsRole awsRole = issue.has("awsRole") ? readAwsRole(issue.nested("awsRole"), issuer)
+                : null;
+        if (audiences.isEmpty() && awsRole == null) {
             f.problem("issue.audiences must name at least one audience");
         }
         for (String audience : audiences) {
@@ -214,7 +239,81 @@ public final class PolicyCompiler {
         checkCarry(f, carry, issuer);
         return new Policy(policy.id(), policy.description(), policy.issuerId(), policy.mode(),
                 policy.priority(), policy.disabled(), policy.conditions(), audiences,
-                new LinkedHashSet<>(scopes), lifetime, carry, policy.version());
+                new LinkedHashSet<>(scopes), lifetime, carry, policy.version(), awsRole);
+    }
+
+    /**
+     * Reads {@code issue.awsRole}, checking literal values against STS's rules now and template
+     * references against the issuer's claim catalog; values from attributes are checked again
+     * when a request is evaluated.
+     */
+    private static AwsRole readAwsRole(Fields role, @Nullable IssuerConfig issuer) {
+        role.allowOnly(AWS_ROLE_FIELDS);
+        String roleArn = role.requiredString("roleArn");
+        if (!roleArn.isEmpty() && !AwsSessionRules.validRoleArn(roleArn)) {
+            role.problem("issue.awsRole.roleArn must be an IAM role ARN");
+        }
+        long seconds = role.integer("maxLifetimeSeconds",
+                AwsSessionRules.MIN_DURATION.toSeconds());
+        if (seconds < AwsSessionRules.MIN_DURATION.toSeconds()
+                || seconds > AwsSessionRules.MAX_CHAINED_DURATION.toSeconds()) {
+            role.problem("issue.awsRole.maxLifetimeSeconds must be between 900 and 3600 (STS "
+                    + "caps role-chained sessions at one hour)");
+        }
+        Set<String> known = new HashSet<>();
+        if (issuer != null) {
+            issuer.claimCatalog().forEach(spec -> known.add(spec.attribute()));
+        }
+        var tags = new LinkedHashMap<String, String>();
+        role.mapping("sessionTags").forEach((key, raw) -> {
+            String value = raw instanceof String s ? s : String.valueOf(raw);
+            checkSessionTag(role, key, value, known, issuer != null);
+            tags.put(key, value);
+        });
+        if (tags.size() + 1 > AwsSessionRules.MAX_TAGS) {
+            role.problem("issue.awsRole.sessionTags: at most " + (AwsSessionRules.MAX_TAGS - 1)
+                    + " tags (Vend adds " + AwsSessionRules.POLICY_ID_TAG + ")");
+        }
+        String source = role.optionalString("sourceIdentity").orElse(null);
+        if (source != null && issuer != null && !known.contains(source)) {
+            role.problem("issue.awsRole.sourceIdentity names '" + source
+                    + "', which the issuer does not provide");
+        }
+        String sessionPolicy = role.optionalString("sessionPolicy").orElse(null);
+        if (sessionPolicy != null && !isJsonObject(sessionPolicy)) {
+            role.problem("issue.awsRole.sessionPolicy must be an IAM policy document (JSON)");
+        }
+        return new AwsRole(roleArn, tags, source, sessionPolicy, Duration.ofSeconds(seconds));
+    }
+
+    private static void checkSessionTag(Fields role, String key, String value,
+            Set<String> known, boolean checkCatalog) {
+        if (!AwsSessionRules.validTagKey(key)) {
+            role.problem("issue.awsRole.sessionTags: key '" + key + "' breaks STS's rules "
+                    + "(1-128 characters of letters, digits, spaces and _.:/=+-@; no aws:)");
+        }
+        if (key.equalsIgnoreCase(AwsSessionRules.POLICY_ID_TAG)) {
+            role.problem("issue.awsRole.sessionTags: " + AwsSessionRules.POLICY_ID_TAG
+                    + " is set by Vend");
+        }
+        var attribute = AwsRole.attributeOf(value);
+        if (attribute.isPresent()) {
+            if (checkCatalog && !known.contains(attribute.get())) {
+                role.problem("issue.awsRole.sessionTags." + key + " names '" + attribute.get()
+                        + "', which the issuer does not provide");
+            }
+        } else if (!AwsSessionRules.validTagValue(value)) {
+            role.problem("issue.awsRole.sessionTags." + key + " breaks STS's rules (at most "
+                    + "256 characters of letters, digits, spaces and _.:/=+-@)");
+        }
+    }
+
+    private static boolean isJsonObject(String text) {
+        try {
+            return JSON.readTree(text).isObject();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

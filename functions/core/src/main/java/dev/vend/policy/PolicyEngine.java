@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.policy;
 
+import dev.vend.issue.AwsSessionRequest;
 import dev.vend.model.AttributeValue;
 import dev.vend.model.TokenRequest;
 import dev.vend.model.TokenTypes;
@@ -72,13 +73,21 @@ public final class PolicyEngine {
                     condition.attribute(), condition.matcher().describe(), held));
             matched &= held;
         }
-        DenialReason refusal = matched ? refusal(policy, request) : null;
+        DenialReason refusal = matched ? refusal(policy, identity, request) : null;
         return new PolicyOutcome(policy.id(), policy.version(), policy.mode(), results, matched,
                 refusal);
     }
 
     /** Why a matching policy does not entitle the request, or null if it does. */
-    private static DenialReason refusal(Policy policy, TokenRequest request) {
+    private static DenialReason refusal(Policy policy, VerifiedIdentity identity,
+            TokenRequest request) {
+        if (TokenTypes.AWS_CREDENTIALS.equals(request.requestedTokenTypeOrDefault())) {
+            // No awsRole, or a session value STS would refuse (a missing or list attribute, a
+            // character outside STS's set): a refusal at evaluate time, never a 500.
+            return policy.awsRole() == null
+                    || policy.awsRole().sessionFor(policy.id(), identity).isEmpty()
+                    ? DenialReason.TOKEN_TYPE_NOT_ENTITLED : null;
+        }
         if (!TokenTypes.ACCESS_TOKEN.equals(request.requestedTokenTypeOrDefault())) {
             return DenialReason.TOKEN_TYPE_NOT_ENTITLED;
         }
@@ -111,6 +120,13 @@ public final class PolicyEngine {
         Map<String, AttributeValue> carried = new LinkedHashMap<>();
         for (String name : policy.carry()) {
             identity.attribute(name).ifPresent(value -> carried.put(name, value));
+        }
+        if (TokenTypes.AWS_CREDENTIALS.equals(request.requestedTokenTypeOrDefault())) {
+            // refusal() has checked that the session resolves.
+            AwsSessionRequest session = Objects.requireNonNull(policy.awsRole())
+                    .sessionFor(policy.id(), identity).orElseThrow();
+            return new Entitlement(policy.id(), policy.version(), List.of(), Set.of(),
+                    session.duration(), carried, session);
         }
         return new Entitlement(policy.id(), policy.version(), audiences,
                 grantedScopes(policy, request), policy.maxLifetime(), carried);

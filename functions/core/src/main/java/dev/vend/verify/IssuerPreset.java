@@ -73,7 +73,25 @@ public enum IssuerPreset {
                     gce("project_number", AttributeType.NUMBER),
                     gce("zone", AttributeType.STRING),
                     gce("instance_creation_timestamp", AttributeType.NUMBER),
-                    gce("license_id", AttributeType.STRING_LIST)));
+                    gce("license_id", AttributeType.STRING_LIST))),
+    /**
+     * Azure IMDS attested documents: every Azure subscription shares the signer, so the
+     * subscription id is pinned; the document carries no issuer, so the token type routes to it.
+     */
+    AZURE("azure", IdentitySource.AZURE_IMDS, true, false,
+            List.of("subscription_id", "vm_id"), Map.of(),
+            strings("vm_id", "subscription_id", "sku", "license_type", "plan_name",
+                    "plan_product", "plan_publisher")),
+    /** AWS IAM proofs (signed GetCallerIdentity); every AWS account shares STS. */
+    AWS_IAM("aws-iam", IdentitySource.AWS_IAM, true, false,
+            List.of("account", "principal_id"), Map.of(),
+            strings("account", "arn", "principal_type", "principal_id", "role_name",
+                    "session_name")),
+    /** EC2 bundles: an instance identity document with the instance's own IAM proof. */
+    AWS_EC2("aws-ec2", IdentitySource.AWS_EC2, true, false,
+            List.of("account", "instance_id"), Map.of(),
+            strings("account", "region", "availability_zone", "instance_id", "image_id",
+                    "instance_type", "pending_time", "private_ip", "architecture", "arn"));
 
     private static final Map<String, IssuerPreset> BY_ID = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(IssuerPreset::id, Function.identity()));

@@ -2,6 +2,7 @@
 package dev.vend.verify;
 
 import dev.vend.model.AttributeType;
+import dev.vend.model.IdentitySource;
 import dev.vend.parse.Fields;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -153,7 +154,10 @@ public final class IssuerRegistry {
         if (maxAge.isZero() || maxAge.isNegative() || maxAge.compareTo(Duration.ofDays(1)) > 0) {
             f.problem("maxTokenAgeSeconds must be between 1 and 86400");
         }
-        KeySource keys = readKeySource(f, settings.baseDir());
+        // Cloud documents (Azure, AWS) have bundled trust, no JWKS; the placeholder is never used.
+        boolean jwt = preset.source() == IdentitySource.OIDC
+                || preset.source() == IdentitySource.GCE;
+        KeySource keys = jwt ? readKeySource(f, settings.baseDir()) : new KeySource.Discovery();
         boolean multiTenant = f.bool("multiTenant", preset.multiTenant())
                 || KNOWN_MULTI_TENANT.contains(issuer);
         List<String> pinned = f.has("pinnedClaims")

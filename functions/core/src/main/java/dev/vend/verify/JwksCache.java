@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.vend.RestoreAware;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -20,7 +22,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * refreshed early when a token names an unknown {@code kid} (at most once per cooldown, so a flood
  * of random ids makes one fetch), and kept for a bounded time when a refresh fails, after which
  * verification fails closed. A {@code jwks_uri} read from discovery must be on the issuer's own
- * origin (host and port). Only public signature keys that fit the token's algorithm are
+ * origin (host and port). A member of the key set that can not be parsed is skipped and logged,
+ * without disabling the others. Only public signature keys that fit the token's algorithm are
  * candidates, and RSA keys only from 2048 bits. Thread-safe.
  */
-public final class JwksCache {
+public final class JwksCache implements RestoreAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +81,30 @@ public final class JwksCache {
         if (issuer.keySource() instanceof KeySource.JwksFile file) {
             this.keys = readFile(file);
         }
+    }
+
+    /**
+     * Forgets remote keys and when they were fetched or last tried, so the first token after a
+     * SnapStart restore fetches them again (field case BUG-26: JWKS freshness is never carried
+     * across a restore). Keys read from a static JWKS file are configuration and stay.
+     */
+    @Override
+    public synchronized void afterRestore() {
+        if (!(issuer.keySource() instanceof KeySource.JwksFile)) {
+            keys = null;
+        }
+        fetchedAt = Instant.MIN;
+        lastAttempt = Instant.MIN;
+    }
+
+    /** The fetch and attempt times held, or {@value RestoreAware#NOTHING_CAPTURED}. */
+    @Override
+    public synchronized String restoreState() {
+        if (fetchedAt.equals(Instant.MIN) && lastAttempt.equals(Instant.MIN)) {
+            return NOTHING_CAPTURED;
+        }
+        return "jwks of issuer " + issuer.id() + ": fetched_at=" + fetchedAt
+                + " last_attempt=" + lastAttempt;
     }
 
     /**
@@ -131,9 +160,8 @@ public final class JwksCache {
         lastAttempt = clock.instant();
         try {
             URI jwksUri = jwksUri();
-            JWKSet fetched = JWKSet.parse(new String(
-                    fetcher.get(jwksUri, issuer.allowPrivateNetwork()), StandardCharsets.UTF_8));
-            keys = fetched;
+            keys = parseKeys(new String(fetcher.get(jwksUri, issuer.allowPrivateNetwork()),
+                    StandardCharsets.UTF_8), issuer.id());
             fetchedAt = clock.instant();
         } catch (HttpsFetcher.FetchException | java.text.ParseException e) {
             LOG.warn("key refresh failed for issuer {}: {}", issuer.id(), e.getMessage());
@@ -200,13 +228,68 @@ public final class JwksCache {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static JWKSet readFile(KeySource.JwksFile file) {
+    private JWKSet readFile(KeySource.JwksFile file) {
         try {
-            return JWKSet.parse(Files.readString(file.path(), StandardCharsets.UTF_8));
+            return parseKeys(Files.readString(file.path(), StandardCharsets.UTF_8), issuer.id());
         } catch (IOException | java.text.ParseException e) {
             throw new InvalidConfigurationException(
                     List.of("JWKS file " + file.path() + " can not be read: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Parses a JWK Set (RFC 7517 §5) key by key. {@code JWKSet.parse} refuses the whole set when
+     * one member is malformed, so one bad key an issuer publishes (a truncated modulus, a point
+     * off its curve) would make every good key of that issuer unusable too. Here each member that
+     * Nimbus can not parse is skipped with one warning naming the issuer and the member's
+     * {@code kid}, never its content; the set is refused only when it is not a JWK Set at all or
+     * when it has members and none of them parses.
+     *
+     * @throws java.text.ParseException if the text is not a JWK Set or no member parses
+     */
+    static JWKSet parseKeys(String text, String issuerId) throws java.text.ParseException {
+        Map<String, Object> document = JSONObjectUtils.parse(text);
+        List<Object> members = JSONObjectUtils.getJSONArray(document, "keys");
+        if (members == null) {
+            throw new java.text.ParseException("no \"keys\" array", 0);
+        }
+        var parsed = new ArrayList<JWK>();
+        for (Object member : members) {
+            JWK key = parseKey(member);
+            if (key == null) {
+                LOG.warn("issuer {}: skipped a JWK that can not be parsed, kid {}", issuerId,
+                        kidOf(member));
+            } else {
+                parsed.add(key);
+            }
+        }
+        if (parsed.isEmpty() && !members.isEmpty()) {
+            throw new java.text.ParseException("none of the " + members.size() + " keys parses", 0);
+        }
+        return new JWKSet(parsed);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static @Nullable JWK parseKey(Object member) {
+        if (!(member instanceof Map<?, ?> object)) {
+            return null;
+        }
+        try {
+            return JWK.parse((Map<String, Object>) object);
+        } catch (java.text.ParseException | RuntimeException e) {
+            // Nimbus reports most defects as ParseException, some (an unknown curve, say) as
+            // unchecked exceptions; either way this one key is unusable, the others are not.
+            return null;
+        }
+    }
+
+    /** The member's kid for the log: a short string, or a placeholder; never other content. */
+    private static String kidOf(Object member) {
+        if (member instanceof Map<?, ?> object && object.get("kid") instanceof String kid
+                && kid.length() <= 128 && kid.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return kid;
+        }
+        return "(none)";
     }
 
     private static int modulusBits(RSAKey key) {

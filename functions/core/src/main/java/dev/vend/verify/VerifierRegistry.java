@@ -18,6 +18,10 @@ public final class VerifierRegistry {
 
     private static final Set<String> VEND_TYPES = Set.of(TokenTypes.AWS_EC2_BUNDLE,
             TokenTypes.AWS_IAM_PROOF, TokenTypes.AZURE_ATTESTED);
+    private static final Map<String, IdentitySource> VEND_SOURCES = Map.of(
+            TokenTypes.AWS_EC2_BUNDLE, IdentitySource.AWS_EC2,
+            TokenTypes.AWS_IAM_PROOF, IdentitySource.AWS_IAM,
+            TokenTypes.AZURE_ATTESTED, IdentitySource.AZURE_IMDS);
 
     private final IssuerRegistry issuers;
     private final Map<IdentitySource, IdentityVerifier> verifiers;
@@ -41,6 +45,10 @@ public final class VerifierRegistry {
      * @throws VendingFailure if verification could not be completed
      */
     public VerifiedIdentity verify(Attestation attestation) {
+        IdentitySource vendSource = VEND_SOURCES.get(attestation.tokenType());
+        if (vendSource != null) {
+            return verifyVendType(attestation, vendSource);
+        }
         if (!TokenTypes.JWT_TYPES.contains(attestation.tokenType())) {
             throw new DenialException(DenialReason.UNTRUSTED_ISSUER,
                     "no verifier for " + attestation.tokenType() + " in this deployment");
@@ -55,6 +63,21 @@ public final class VerifierRegistry {
         if (verifier == null) {
             throw new DenialException(DenialReason.UNTRUSTED_ISSUER,
                     "no verifier for source " + issuer.preset().source().id());
+        }
+        return verifier.verify(attestation, issuer);
+    }
+
+    /**
+     * Cloud documents that are not JWTs carry no issuer to look up: their token type names the
+     * source, and the one registry entry of that source's preset verifies them.
+     */
+    private VerifiedIdentity verifyVendType(Attestation attestation, IdentitySource source) {
+        IdentityVerifier verifier = verifiers.get(source);
+        IssuerConfig issuer = issuers.entries().stream()
+                .filter(entry -> entry.preset().source() == source).findFirst().orElse(null);
+        if (verifier == null || issuer == null) {
+            throw new DenialException(DenialReason.UNTRUSTED_ISSUER,
+                    "no verifier for " + attestation.tokenType() + " in this deployment");
         }
         return verifier.verify(attestation, issuer);
     }

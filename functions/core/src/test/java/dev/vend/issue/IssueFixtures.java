@@ -42,6 +42,14 @@ final class IssueFixtures {
                 active.signer());
     }
 
+    /** A retiring signing key from a private JWK that stopped signing at {@code retiredAt}. */
+    static SigningKey retiring(JWK privateJwk, String reference, Instant retiredAt,
+            @Nullable Instant publishedUntil) {
+        SigningKey active = LocalSigningKeys.fromJwk(privateJwk, reference);
+        return new SigningKey(reference, KeyState.RETIRING, publishedUntil, active.publicJwk(),
+                active.signer(), retiredAt, null);
+    }
+
     /** Parses JSON text. */
     static JsonNode json(String text) {
         try {

@@ -72,12 +72,16 @@ class KeyRingTest {
         assertThat(ring.jwksMaxAge()).isEqualTo(JWKS_AGE);
     }
 
+    private static SigningKey retiringEc(Instant retiredAt, Instant until) {
+        return IssueFixtures.retiring(TestKeys.ecP256(), "file:/keys/ec", retiredAt, until);
+    }
+
     @Test
     void checkPublicationWhenRetiringKeyLeavesTooEarlyThenRefusesNamingIt() {
         Instant tooEarly = MUST_STAY_UNTIL.minusSeconds(1);
 
         var refused = publicationRefusal(IssueFixtures.rsa(KeyState.ACTIVE, null),
-                IssueFixtures.ec(KeyState.RETIRING, tooEarly));
+                retiringEc(NOW, tooEarly));
 
         assertThat(refused).isNotNull();
         assertThat(refused.problems()).singleElement().asString()
@@ -85,27 +89,61 @@ class KeyRingTest {
     }
 
     @Test
-    void checkPublicationWhenActiveKeyLeavesTooEarlyThenRefuses() {
-        var refused = publicationRefusal(IssueFixtures.rsa(KeyState.ACTIVE,
-                NOW.plus(MAX_LIFETIME)));
+    void checkPublicationWhenRetiringKeyHasNoRetiredAtThenRefuses() {
+        var refused = publicationRefusal(IssueFixtures.rsa(KeyState.ACTIVE, null),
+                IssueFixtures.ec(KeyState.RETIRING, NOW.plus(Duration.ofDays(30))));
 
         assertThat(refused).isNotNull();
-        assertThat(refused.problems()).singleElement().asString().contains("ACTIVE");
+        assertThat(refused.problems()).singleElement().asString().contains("no retired_at");
+    }
+
+    @Test
+    void checkPublicationWhenActiveKeyCanSignNoTokenThenRefuses() {
+        var refused = publicationRefusal(IssueFixtures.rsa(KeyState.ACTIVE, NOW.plus(JWKS_AGE)));
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.problems()).singleElement().asString().contains("ACTIVE")
+                .contains("can sign no token");
+    }
+
+    @Test
+    void checkPublicationWhenActiveKeyEndsSoonerThanMaxLifetimeThenAcceptsBecauseTokensAreCut() {
+        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE,
+                NOW.plus(JWKS_AGE).plusSeconds(60))), JWKS_AGE);
+
+        assertThatCode(() -> ring.checkPublication(NOW, MAX_LIFETIME)).doesNotThrowAnyException();
+        assertThat(ring.latestExpiry(NOW, MAX_LIFETIME)).isEqualTo(NOW.plusSeconds(60));
+    }
+
+    @Test
+    void checkPublicationWhenActiveKeyPublishedLessThanCacheAgeAgoThenRefusesUntilItIs() {
+        Instant since = NOW.minus(JWKS_AGE).plusSeconds(1);
+        SigningKey active = IssueFixtures.rsa(KeyState.ACTIVE, null);
+        KeyRing ring = new KeyRing(List.of(new SigningKey(active.reference(), KeyState.ACTIVE,
+                null, active.publicJwk(), active.signer(), null, since)), JWKS_AGE);
+
+        var refused = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> ring.checkPublication(NOW, MAX_LIFETIME));
+
+        assertThat(refused).isNotNull();
+        assertThat(refused.problems()).singleElement().asString().contains("keep it next");
+        assertThatCode(() -> ring.checkPublication(NOW.plusSeconds(1), MAX_LIFETIME))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void checkPublicationWhenSeveralKeysLeaveTooEarlyThenListsEveryOne() {
         var refused = publicationRefusal(IssueFixtures.rsa(KeyState.ACTIVE, NOW),
-                IssueFixtures.ec(KeyState.RETIRING, NOW.minusSeconds(60)));
+                retiringEc(NOW.minusSeconds(60), NOW));
 
         assertThat(refused).isNotNull();
         assertThat(refused.problems()).hasSize(2);
     }
 
     @Test
-    void checkPublicationWhenKeysStayExactlyLongEnoughThenAccepts() {
-        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE, MUST_STAY_UNTIL),
-                IssueFixtures.ec(KeyState.RETIRING, MUST_STAY_UNTIL)), JWKS_AGE);
+    void checkPublicationWhenRetiringKeyStaysExactlyLongEnoughThenAccepts() {
+        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE, null),
+                retiringEc(NOW, MUST_STAY_UNTIL)), JWKS_AGE);
 
         assertThatCode(() -> ring.checkPublication(NOW, MAX_LIFETIME)).doesNotThrowAnyException();
     }
@@ -128,10 +166,24 @@ class KeyRingTest {
     }
 
     @Test
-    void checkPublicationWhenClockMovesOnThenAnOnceValidRingIsRefused() {
+    void checkPublicationWhenClockMovesOnThenAValidRetiringKeyStaysValid() {
+        // Regression: the check compared published_until with the time of start, so a correct
+        // rotation was refused at a restart or SnapStart restore long after the switch.
+        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE, null),
+                retiringEc(NOW, MUST_STAY_UNTIL)), JWKS_AGE);
+
+        for (Instant later : List.of(NOW, NOW.plus(MAX_LIFETIME), MUST_STAY_UNTIL,
+                MUST_STAY_UNTIL.plus(Duration.ofDays(365)))) {
+            assertThatCode(() -> ring.checkPublication(later, MAX_LIFETIME))
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void checkPublicationWhenClockPassesActiveKeysLastUsefulInstantThenRefuses() {
         // Checked at start and again after every SnapStart restore, with the restored clock.
-        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE, MUST_STAY_UNTIL)),
-                JWKS_AGE);
+        Instant until = NOW.plus(JWKS_AGE).plusSeconds(1);
+        KeyRing ring = new KeyRing(List.of(IssueFixtures.rsa(KeyState.ACTIVE, until)), JWKS_AGE);
 
         assertThatCode(() -> ring.checkPublication(NOW, MAX_LIFETIME)).doesNotThrowAnyException();
         assertThat(catchThrowableOfType(InvalidConfigurationException.class,

@@ -32,11 +32,16 @@ class SigningKeyConfigTest {
                 + (until == null ? "" : ",\"published_until\":\"" + until + "\"") + "}";
     }
 
+    private static String retiring(String arn, String retiredAt, String until) {
+        return "{\"arn\":\"" + arn + "\",\"state\":\"retiring\",\"retired_at\":\""
+                + retiredAt + "\",\"published_until\":\"" + until + "\"}";
+    }
+
     @Test
     void parseListWhenRotationInProgressThenReadsEveryKey() {
         String json = "[" + entry(ARN_A, "active", null) + ","
                 + entry(ARN_B, "next", null) + ","
-                + entry(ARN_C, "retiring", "2030-01-02T00:00:00Z") + "]";
+                + retiring(ARN_C, "2030-01-01T00:00:00Z", "2030-01-02T00:00:00Z") + "]";
 
         List<SigningKeyConfig> keys = SigningKeyConfig.parseList(json);
 
@@ -44,7 +49,33 @@ class SigningKeyConfigTest {
                 new SigningKeyConfig(ARN_A, KeyState.ACTIVE, null),
                 new SigningKeyConfig(ARN_B, KeyState.NEXT, null),
                 new SigningKeyConfig(ARN_C, KeyState.RETIRING,
-                        Instant.parse("2030-01-02T00:00:00Z")));
+                        Instant.parse("2030-01-02T00:00:00Z"),
+                        Instant.parse("2030-01-01T00:00:00Z"), null));
+    }
+
+    @Test
+    void parseListWhenActiveKeyGivesPublishedSinceThenReadsIt() {
+        String json = "[{\"arn\":\"" + ARN_A + "\",\"state\":\"active\","
+                + "\"published_since\":\"2030-01-01T00:00:00Z\"}]";
+
+        assertThat(SigningKeyConfig.parseList(json)).singleElement()
+                .extracting(SigningKeyConfig::publishedSince)
+                .isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void parseListWhenRetiringWithoutRetiredAtThenRefuses() {
+        assertThat(problems("[" + entry(ARN_A, "retiring", "2030-01-02T00:00:00Z") + "]"))
+                .singleElement().asString().contains("a retiring key needs retired_at");
+    }
+
+    @Test
+    void parseListWhenActiveKeyHasRetiredAtThenRefuses() {
+        String json = "[{\"arn\":\"" + ARN_A + "\",\"state\":\"active\","
+                + "\"retired_at\":\"2030-01-01T00:00:00Z\"}]";
+
+        assertThat(problems(json)).singleElement().asString()
+                .contains("only a retiring key has retired_at");
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
@@ -72,14 +103,16 @@ class SigningKeyConfigTest {
 
     @Test
     void parseListWhenRetiringWithoutPublishedUntilThenRefuses() {
-        assertThat(problems("[" + entry(ARN_A, "retiring", null) + "]")).singleElement()
+        assertThat(problems("[" + retiring(ARN_A, "2030-01-01T00:00:00Z", "x")
+                .replace(",\"published_until\":\"x\"", "") + "]")).singleElement()
                 .asString().contains("a retiring key needs published_until");
     }
 
     @Test
     void parseListWhenPublishedUntilNotAnInstantThenRefuses() {
-        assertThat(problems("[" + entry(ARN_A, "retiring", "tomorrow") + "]")).singleElement()
-                .asString().contains("published_until must be an ISO-8601 instant");
+        assertThat(problems("[" + retiring(ARN_A, "2030-01-01T00:00:00Z", "tomorrow") + "]"))
+                .singleElement().asString()
+                .contains("published_until must be an ISO-8601 instant");
     }
 
     @Test
@@ -87,11 +120,12 @@ class SigningKeyConfigTest {
         String json = "[" + entry("alias/old", "active", null) + ","
                 + entry(ARN_A, "sleeping", null) + ","
                 + entry(ARN_B, "retiring", null) + ","
-                + entry(ARN_C, "retiring", "soon") + "]";
+                + retiring(ARN_C, "2030-01-01T00:00:00Z", "soon") + "]";
 
         List<String> problems = problems(json);
 
-        assertThat(problems).hasSize(4);
+        // ARN_B lacks both published_until and retired_at.
+        assertThat(problems).hasSize(5);
         assertThat(String.join("\n", problems)).contains("alias/old")
                 .contains(ARN_A + ": state must be")
                 .contains(ARN_B + ": a retiring key").contains(ARN_C + ": published_until");
@@ -109,7 +143,7 @@ class SigningKeyConfigTest {
     @Test
     void parseListWhenSameArnListedTwiceThenRefuses() {
         String json = "[" + entry(ARN_A, "active", null) + ","
-                + entry(ARN_A, "retiring", "2030-01-02T00:00:00Z") + "]";
+                + retiring(ARN_A, "2030-01-01T00:00:00Z", "2030-01-02T00:00:00Z") + "]";
 
         assertThat(problems(json)).singleElement().asString().contains(ARN_A)
                 .contains("listed twice");

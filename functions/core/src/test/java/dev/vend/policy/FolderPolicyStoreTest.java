@@ -178,4 +178,43 @@ class FolderPolicyStoreTest {
                 .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("policy folder can not be read");
     }
+
+    @Test
+    void documentFilesWhenFolderHasOtherFilesAndSubfoldersThenOnlyPolicyDocumentsSorted()
+            throws IOException {
+        Files.writeString(folder.resolve("b.yaml"), "x: 1");
+        Files.writeString(folder.resolve("a.json"), "{}");
+        Files.writeString(folder.resolve("c.yml"), "x: 1");
+        Files.writeString(folder.resolve("policy.schema.json"), "{}");
+        Files.writeString(folder.resolve("README.md"), "text");
+        Files.createDirectories(folder.resolve("examples")).resolve("d.yaml").toFile().createNewFile();
+
+        assertThat(FolderPolicyStore.documentFiles(folder))
+                .extracting(file -> file.getFileName().toString())
+                .containsExactly("a.json", "b.yaml", "c.yml");
+    }
+
+    @Test
+    void documentFilesWhenFolderMissingThenPolicyException() {
+        assertThatThrownBy(() -> FolderPolicyStore.documentFiles(folder.resolve("missing")))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("policy folder can not be read");
+    }
+
+    @Test
+    void ofWhenPoliciesGivenThenCandidatesAreThoseOfTheIdentitysIssuer() {
+        Policy github = PolicyFixtures.compile("""
+                apiVersion: vend.dev/v1
+                id: gh
+                issuer: github-actions
+                conditions:
+                  repository_owner_id: "1001"
+                issue:
+                  audiences: [https://api.example.test]
+                """);
+        var store = FolderPolicyStore.of(List.of(github));
+
+        assertThat(store.candidates(identity("github-actions", Map.of()))).containsExactly(github);
+        assertThat(store.candidates(identity("gitlab-com", Map.of()))).isEmpty();
+    }
 }

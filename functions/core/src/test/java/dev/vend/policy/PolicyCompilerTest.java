@@ -610,6 +610,23 @@ class PolicyCompilerTest {
     }
 
     @Test
+    void canonicalJsonWhenSamePolicyInYamlAndJsonThenSameTextWhoseHashIsTheVersion() {
+        String yaml = HEADER + PINNED + ISSUE;
+        String json = PolicyCompiler.canonicalJson(document(yaml));
+
+        assertThat(PolicyCompiler.canonicalJson(document(json))).isEqualTo(json);
+        assertThat(dev.vend.model.Attestation.sha256Hex(json)).isEqualTo(compile(yaml).version());
+        assertThat(json).startsWith("{\"apiVersion\":\"vend.dev/v1\",\"conditions\":{");
+    }
+
+    @Test
+    void issuersWhenBuiltThenTheRegistryPoliciesAreCompiledAgainst() {
+        var registry = PolicyFixtures.registry();
+
+        assertThat(PolicyFixtures.compiler(registry).issuers()).isSameAs(registry);
+    }
+
+    @Test
     void versionOfWhenAValueChangesThenDiffers() {
         String original = HEADER + PINNED + ISSUE;
         String changed = original.replace("refs/heads/main", "refs/heads/dev");

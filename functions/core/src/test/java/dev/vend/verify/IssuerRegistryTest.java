@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -313,6 +314,23 @@ class IssuerRegistryTest {
         // The generic preset builds subjects from the name-based sub, which can be recycled.
         assertProblem(entry("github", GITHUB, "pinnedClaims: [sub]"),
                 "is verified by the github-actions preset and only by it");
+    }
+
+    @ParameterizedTest(name = "{0} under {1}")
+    @CsvSource({
+        "https://token.actions.githubusercontent.com, gitlab-ci, github-actions",
+        "https://token.actions.githubusercontent.com, kubernetes, github-actions",
+        "https://gitlab.com, github-actions, gitlab-ci",
+        "https://gitlab.com, oidc, gitlab-ci",
+        "https://gitlab.com, kubernetes, gitlab-ci",
+        "https://accounts.google.com, oidc, gce",
+        "https://accounts.google.com, github-actions, gce"})
+    void fromDocumentWhenKnownIssuerUrlUnderAnotherPresetThenRefused(String issuer, String preset,
+            String own) {
+        String yaml = entry("known", issuer, "preset: " + preset, "pinnedClaims: [sub]");
+
+        assertThat(problems(yaml)).anyMatch(problem -> problem.contains(issuer)
+                && problem.contains("by the " + own + " preset and only by it"));
     }
 
     @Test

@@ -6,6 +6,10 @@ import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -14,6 +18,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.vend.model.Attestation;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
@@ -26,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -39,6 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The key cache of one issuer against a real HTTPS issuer: fetch on first use, periodic refresh,
@@ -259,6 +266,66 @@ class JwksCacheTest {
                 .hasMessageContaining("can not be read");
     }
 
+    // ---- one malformed key never disables the others
+
+    @Test
+    void constructWhenStaticFileHoldsMalformedKeysThenSkipsOnlyThoseAndWarnsWithKidOnly()
+            throws Exception {
+        // Regression: JWKSet.parse refuses the whole set for one bad member, so a single
+        // malformed key published by an issuer made every good key of that issuer unusable.
+        String jwks = jwksWith(malformedMembers(), RSA.toPublicJWK(), EC.toPublicJWK());
+        List<ILoggingEvent> warnings = captureWarnings(() -> {
+            JwksCache cache = fileCache(jwks);
+
+            assertThat(cache.candidates(RSA.getKeyID(), JWSAlgorithm.RS256)).hasSize(1);
+            assertThat(cache.candidates(EC.getKeyID(), JWSAlgorithm.ES256)).hasSize(1);
+            assertThat(cache.candidates("bad-n", JWSAlgorithm.RS256)).isEmpty();
+        });
+
+        assertThat(warnings).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "issuer static: skipped a JWK that can not be parsed, kid bad-n",
+                "issuer static: skipped a JWK that can not be parsed, kid off-curve",
+                "issuer static: skipped a JWK that can not be parsed, kid bad-crv",
+                "issuer static: skipped a JWK that can not be parsed, kid (none)",
+                "issuer static: skipped a JWK that can not be parsed, kid (none)");
+    }
+
+    @Test
+    void verifyWhenFetchedJwksHoldsMalformedKeyThenGoodKeysStillVerify() throws Exception {
+        issuer.overrideBody(TestOidcIssuer.Endpoint.JWKS,
+                jwksWith(malformedMembers(), RSA.toPublicJWK(), EC.toPublicJWK()));
+
+        assertThat(verify(ecToken()).immutableId()).isEqualTo("svc-a");
+        String rsaToken = issuer.token(RSA).clock(clock).subject("svc-a").audience(AUD).sign();
+        assertThat(verify(rsaToken).immutableId()).isEqualTo("svc-a");
+    }
+
+    @Test
+    void verifyWhenFetchedJwksHoldsOnlyMalformedKeysThenFailsClosedTransient() throws Exception {
+        issuer.overrideBody(TestOidcIssuer.Endpoint.JWKS, jwksWith(malformedMembers()));
+
+        assertFailure(() -> verify(ecToken()), FailureKind.TRANSIENT);
+    }
+
+    @Test
+    void verifyWhenRefreshedJwksBecomesAllMalformedThenLastGoodKeysServe() throws Exception {
+        warmUp();
+        issuer.overrideBody(TestOidcIssuer.Endpoint.JWKS, jwksWith(malformedMembers()));
+        clock.advance(TIMING.refreshInterval().plusSeconds(1));
+
+        assertThat(verify(ecToken()).immutableId()).isEqualTo("svc-a");
+        assertThat(issuer.jwksFetches()).isEqualTo(1);
+    }
+
+    @Test
+    void constructWhenStaticFileIsJsonWithoutKeysArrayThenRefusesToStart() {
+        for (String body : List.of("{}", "{\"keys\":{}}", "[]", "not json")) {
+            assertThatThrownBy(() -> fileCache(body)).as(body)
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("can not be read");
+        }
+    }
+
     // ---- which JWKs may verify
 
     @Test
@@ -356,6 +423,54 @@ class JwksCacheTest {
     private String randomKidToken() {
         return issuer.token(EC).clock(clock).keyId(UUID.randomUUID().toString())
                 .subject("svc-a").audience(AUD).sign();
+    }
+
+    /**
+     * JWK Set members Nimbus can not parse: an RSA key whose modulus is a number, an EC key whose
+     * point is off its curve, an EC key on an unknown curve, a member without kid, and a member
+     * that is not an object.
+     */
+    private static List<String> malformedMembers() throws Exception {
+        var offCurve = new LinkedHashMap<>(EC.toPublicJWK().toJSONObject());
+        offCurve.put("kid", "off-curve");
+        offCurve.put("y", offCurve.get("x"));
+        var badCurve = new LinkedHashMap<>(EC.toPublicJWK().toJSONObject());
+        badCurve.put("kid", "bad-crv");
+        badCurve.put("crv", "P-257");
+        return List.of(
+                "{\"kty\":\"RSA\",\"kid\":\"bad-n\",\"n\":12345,\"e\":\"AQAB\"}",
+                JSONObjectUtils.toJSONString(offCurve),
+                JSONObjectUtils.toJSONString(badCurve),
+                "{\"kty\":\"EC\",\"crv\":\"P-256\"}",
+                "\"a string\"");
+    }
+
+    private static String jwksWith(List<String> rawMembers, JWK... keys) {
+        var members = new ArrayList<>(rawMembers);
+        for (JWK key : keys) {
+            members.add(key.toJSONString());
+        }
+        return "{\"keys\":[" + String.join(",", members) + "]}";
+    }
+
+    /** Runs the action and returns the WARN lines the key cache logged meanwhile. */
+    private static List<ILoggingEvent> captureWarnings(ThrowingRunnable action) throws Exception {
+        var logger = (Logger) LoggerFactory.getLogger(JwksCache.class);
+        var appender = new ListAppender<ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(appender);
+            appender.stop();
+        }
+        return appender.list.stream().filter(line -> line.getLevel() == Level.WARN).toList();
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private JwksCache fileCache(String jwksJson) throws Exception {

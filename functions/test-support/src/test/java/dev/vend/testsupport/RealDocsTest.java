@@ -29,6 +29,7 @@ class RealDocsTest {
 
     @Test
     void readWhenFileMissingThenFailsNamingIt() {
+        RealDocs.require();
         assertThatThrownBy(() -> RealDocs.read("no-such-folder/nothing.json"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("no-such-folder/nothing.json");
@@ -36,6 +37,7 @@ class RealDocsTest {
 
     @Test
     void resolveWhenPathEscapesThenFails() {
+        RealDocs.require();
         assertThatThrownBy(() -> RealDocs.resolve("../DESIGN.md"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("outside");

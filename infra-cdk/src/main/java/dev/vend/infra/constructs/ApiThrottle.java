@@ -22,6 +22,24 @@ public record ApiThrottle(int burstLimit, double rateLimit) {
     public static final ApiThrottle DEFAULTS =
             new ApiThrottle(DEFAULT_BURST_LIMIT, DEFAULT_RATE_LIMIT);
 
+    /** The default limits of {@code POST /challenge}: {@link #challengeDefaultFor} the defaults. */
+    public static final ApiThrottle CHALLENGE_DEFAULTS = challengeDefaultFor(DEFAULTS);
+
+    /**
+     * The default limits of {@code POST /challenge} under a stage's limits: a tenth of each (a
+     * burst of at least 1). Anyone may ask for a challenge without proving anything, and each one
+     * a caller redeems costs a DynamoDB write, so the route a flood would aim at gets the tightest
+     * limit.
+     */
+    public static ApiThrottle challengeDefaultFor(ApiThrottle stage) {
+        return new ApiThrottle(Math.max(1, stage.burstLimit() / 10), stage.rateLimit() / 10);
+    }
+
+    /** Whether both limits are at most {@code other}'s. */
+    public boolean isWithin(ApiThrottle other) {
+        return burstLimit <= other.burstLimit && rateLimit <= other.rateLimit;
+    }
+
     /** Refuses limits API Gateway would reject or that would close the API. */
     public ApiThrottle {
         if (burstLimit < 1) {

@@ -6,8 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -26,10 +29,11 @@ import software.constructs.Construct;
  * unqualified function ({@code $LATEST}).
  *
  * <p>The function's role is built here with nothing but what the function uses: writing to its
- * own log group, {@code kms:Sign} and {@code kms:GetPublicKey} on the signing key, GetItem and
- * Query on the policy table, and GetItem, PutItem, UpdateItem and DeleteItem on the single-use
- * table. It does not get the AWS managed basic execution policy, which may write to every log
- * group of the account.
+ * own log group, {@code kms:Sign} and {@code kms:GetPublicKey} on the signing key, Query on the
+ * policy table, PutItem on the single-use table (each consume is one conditional
+ * PutItem), and {@code sts:AssumeRole}, {@code sts:TagSession} and {@code sts:SetSourceIdentity}
+ * only on roles tagged {@value #VEND_ROLE_TAG}{@code =}{@value #VEND_ROLE_TAG_VALUE}. It does not
+ * get the AWS managed basic execution policy, which may write to every log group of the account.
  *
  * <p>The function reads its configuration from the environment variables named by the
  * {@code ENV_} constants. {@value #ENV_SIGNING_KEYS} is a JSON array of
@@ -57,12 +61,27 @@ public final class VendingFunction extends Construct {
 
     /** What the function may do with the signing key: sign, and read the public half. */
     public static final List<String> SIGNING_KEY_ACTIONS = List.of("kms:Sign", "kms:GetPublicKey");
-    /** What the function may do with the policy table: read only. */
-    public static final List<String> POLICY_TABLE_ACTIONS =
-            List.of("dynamodb:GetItem", "dynamodb:Query");
-    /** What the function may do with the single-use table: single items, no scans. */
-    public static final List<String> SINGLE_USE_TABLE_ACTIONS = List.of(
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+    /**
+     * What the function may do with the policy table: the one consistent Query per partition of
+     * {@code DynamoDbPolicyStore}; read only.
+     */
+    public static final List<String> POLICY_TABLE_ACTIONS = List.of("dynamodb:Query");
+    /**
+     * What the function may do with the single-use table: the conditional PutItem of
+     * {@code DynamoDbSingleUseStore}, which challenges and inbound {@code jti} values share. No
+     * read, update or delete: a consumed value is never read back, and TTL deletes it.
+     */
+    public static final List<String> SINGLE_USE_TABLE_ACTIONS = List.of("dynamodb:PutItem");
+    /**
+     * What the function may do with roles it vends AWS credentials for: assume them, with
+     * session tags and a source identity taken from the verified attestation.
+     */
+    public static final List<String> ROLE_ACTIONS =
+            List.of("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity");
+    /** The tag a role must carry, set to {@value #VEND_ROLE_TAG_VALUE}, for Vend to assume it. */
+    public static final String VEND_ROLE_TAG = "vend:allowed";
+    /** The value of {@value #VEND_ROLE_TAG} that opts a role in. */
+    public static final String VEND_ROLE_TAG_VALUE = "true";
 
     // CDK warns about SnapStart on every function, even one that publishes a version as this one
     // does through currentVersion and its alias.
@@ -110,6 +129,7 @@ public final class VendingFunction extends Construct {
                 .actions(role, POLICY_TABLE_ACTIONS.toArray(String[]::new));
         props.singleUseTable().getGrants()
                 .actions(role, SINGLE_USE_TABLE_ACTIONS.toArray(String[]::new));
+        role.addToPrincipalPolicy(taggedRolesOnly());
     }
 
     /** The {@value #ALIAS_NAME} alias: the only thing that should invoke the function. */
@@ -137,6 +157,26 @@ public final class VendingFunction extends Construct {
         activeKey.put("state", "active");
         // toJsonString keeps the ARN a token, resolved by CloudFormation at deploy time.
         return Stack.of(this).toJsonString(List.of(activeKey));
+    }
+
+    /**
+     * Roles of any account (a role in another account must also trust Vend's role in its trust
+     * policy), but only those whose owner tagged them for Vend. A role without the tag, such as
+     * an administrator role of the same account, can not be assumed even if its trust policy
+     * were too broad.
+     */
+    private PolicyStatement taggedRolesOnly() {
+        String anyRole = Stack.of(this).formatArn(ArnComponents.builder()
+                .service("iam").region("").account("*").resource("role").resourceName("*")
+                .build());
+        return PolicyStatement.Builder.create()
+                .sid("AssumeRolesTaggedForVend")
+                .effect(Effect.ALLOW)
+                .actions(ROLE_ACTIONS)
+                .resources(List.of(anyRole))
+                .conditions(Map.of("StringEquals",
+                        Map.of("aws:ResourceTag/" + VEND_ROLE_TAG, VEND_ROLE_TAG_VALUE)))
+                .build();
     }
 
     private static void requireJar(VendingFunctionProps props) {

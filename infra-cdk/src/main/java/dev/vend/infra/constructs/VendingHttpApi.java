@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.infra.constructs;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awscdk.Stack;
@@ -9,11 +11,15 @@ import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegratio
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegrationProps;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigatewayv2.AddRoutesOptions;
+import software.amazon.awscdk.services.apigatewayv2.CfnRoute;
+import software.amazon.awscdk.services.apigatewayv2.CfnStage;
 import software.amazon.awscdk.services.apigatewayv2.DomainMappingOptions;
 import software.amazon.awscdk.services.apigatewayv2.DomainName;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.apigatewayv2.HttpMethod;
+import software.amazon.awscdk.services.apigatewayv2.HttpRoute;
 import software.amazon.awscdk.services.apigatewayv2.HttpRouteIntegration;
+import software.amazon.awscdk.services.apigatewayv2.HttpStage;
 import software.amazon.awscdk.services.apigatewayv2.HttpStageOptions;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
@@ -63,6 +69,8 @@ public final class VendingHttpApi extends Construct {
             + "\"response_latency_ms\":\"$context.responseLatency\"}";
 
     private final HttpApi api;
+    private final HttpStage stage;
+    private final ApiThrottle challengeThrottle;
     private final String issuerUrl;
     private final @Nullable DomainName domain;
 
@@ -76,7 +84,8 @@ public final class VendingHttpApi extends Construct {
                 .build();
         CustomDomain customDomain = props.customDomain();
         this.domain = customDomain == null ? null : domainName(customDomain);
-        api.addStage("DefaultStage", stageOptions(props.throttle(), domain));
+        this.stage = api.addStage("DefaultStage", stageOptions(props.throttle(), domain));
+        this.challengeThrottle = props.challengeThrottle();
         this.issuerUrl = customDomain == null ? api.getApiEndpoint() : customDomain.issuerUrl();
     }
 
@@ -87,9 +96,28 @@ public final class VendingHttpApi extends Construct {
                         .payloadFormatVersion(PayloadFormatVersion.VERSION_2_0)
                         .build());
         route(HttpMethod.POST, TOKEN_PATH, integration);
-        route(HttpMethod.POST, CHALLENGE_PATH, integration);
+        List<HttpRoute> challenge = route(HttpMethod.POST, CHALLENGE_PATH, integration);
         route(HttpMethod.GET, JWKS_PATH, integration);
         route(HttpMethod.GET, DISCOVERY_PATH, integration);
+        throttleRoute(challenge, challengeThrottle);
+    }
+
+    /**
+     * Per-route limits on the stage ({@code RouteSettings}, keyed by route key), which the
+     * higher-level construct does not offer. API Gateway refuses settings for a route key the API
+     * does not have yet, so the stage waits for the route.
+     */
+    private void throttleRoute(List<HttpRoute> routes, ApiThrottle throttle) {
+        CfnStage cfnStage = (CfnStage) stage.getNode().getDefaultChild();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (HttpRoute route : routes) {
+            CfnRoute cfnRoute = (CfnRoute) route.getNode().getDefaultChild();
+            settings.put(cfnRoute.getRouteKey(), Map.of(
+                    "ThrottlingBurstLimit", throttle.burstLimit(),
+                    "ThrottlingRateLimit", throttle.rateLimit()));
+            cfnStage.getNode().addDependency(cfnRoute);
+        }
+        cfnStage.setRouteSettings(settings);
     }
 
     /** Vend's issuer URL: the custom domain's, else the API endpoint; no trailing slash. */
@@ -112,8 +140,14 @@ public final class VendingHttpApi extends Construct {
         return api;
     }
 
-    private void route(HttpMethod method, String path, HttpRouteIntegration integration) {
-        api.addRoutes(AddRoutesOptions.builder()
+    /** The {@code $default} stage, for metrics and tests. */
+    public HttpStage stage() {
+        return stage;
+    }
+
+    private List<HttpRoute> route(HttpMethod method, String path,
+            HttpRouteIntegration integration) {
+        return api.addRoutes(AddRoutesOptions.builder()
                 .methods(List.of(method))
                 .path(path)
                 .integration(integration)

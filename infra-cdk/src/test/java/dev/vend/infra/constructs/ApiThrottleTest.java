@@ -24,4 +24,26 @@ class ApiThrottleTest {
         assertThat(throttle.burstLimit()).isEqualTo(burst);
         assertThat(throttle.rateLimit()).isEqualTo(rate);
     }
+
+    @org.junit.jupiter.api.Test
+    void challengeDefaultsWhenComparedToStageDefaultsThenAreTighter() {
+        assertThat(ApiThrottle.CHALLENGE_DEFAULTS.isWithin(ApiThrottle.DEFAULTS)).isTrue();
+        assertThat(ApiThrottle.CHALLENGE_DEFAULTS).isNotEqualTo(ApiThrottle.DEFAULTS);
+    }
+
+    @org.junit.jupiter.api.Test
+    void challengeDefaultForWhenStageIsSmallThenIsATenthWithABurstOfAtLeastOne() {
+        assertThat(ApiThrottle.challengeDefaultFor(new ApiThrottle(20, 5.5)))
+                .isEqualTo(new ApiThrottle(2, 0.55));
+        assertThat(ApiThrottle.challengeDefaultFor(new ApiThrottle(5, 1)))
+                .isEqualTo(new ApiThrottle(1, 0.1));
+    }
+
+    @org.junit.jupiter.api.Test
+    void httpApiPropsWhenChallengeLimitsExceedTheStageThenRefuses() {
+        assertThatThrownBy(() -> new VendingHttpApiProps(new ApiThrottle(10, 5),
+                new ApiThrottle(20, 5), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("POST /challenge");
+    }
 }

@@ -26,7 +26,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Option;
  * {@code vend explain}: verifies one proof offline at a given instant and prints the verified
  * identity and, for each candidate policy, which condition held or failed. For operators only:
  * nothing of this ever reaches a caller, nothing is issued, no challenge or jti is consumed.
+ * Exits 0 when a policy allows, 1 when policy denies, 2 when the proof is refused and 3 when it
+ * could not be verified.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Verify a proof offline and show how each policy decides.")
@@ -64,22 +68,37 @@ final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Clock clock = Clock.fixed(instant(), ZoneOffset.UTC);
+        String token = readToken();
+        // Building the pipeline needs a signing key; explain never signs, so a throwaway one in
+        // a scratch folder serves and is removed afterwards.
         Path scratch = Files.createTempDirectory("vend-explain");
-        var settings = new VendSettings(
+        try {
+            var assembly = VendAssembly.build(settings(scratch), new VendAssembly.Environment(
+                    clock, new InMemorySingleUseStore(), AuditLog.discarding(),
+                    HttpsFetcher.withDefaultTrust()));
+            var request = new TokenRequest("explain", new Attestation(tokenType, token),
+                    audiences, scope == null ? Set.of() : Set.of(scope.split(" ")), null);
+            System.out.println("verifying as of " + clock.instant());
+            return explain(assembly, request, System.out);
+        } finally {
+            deleteRecursively(scratch);
+        }
+    }
+
+    private VendSettings settings(Path scratch) {
+        return new VendSettings(
                 local.issuerUrl != null ? local.issuerUrl : "http://localhost:8080",
                 local.issuers == null ? null : local.issuers.toString(),
                 local.policies.toString(), scratch.toString(), "ES256", null, null, null, 300,
-                local.maxLifetimeSeconds);
-        var assembly = VendAssembly.build(settings, new VendAssembly.Environment(clock,
-                new InMemorySingleUseStore(), AuditLog.discarding(),
-                HttpsFetcher.withDefaultTrust()));
-        var request = new TokenRequest("explain", new Attestation(tokenType, readToken()),
-                audiences, scope == null ? Set.of() : Set.of(scope.split(" ")), null);
-        PrintStream out = System.out;
-        out.println("verifying as of " + clock.instant());
+                local.maxLifetimeSeconds, null);
+    }
+
+    /** Exit status: 0 allow, 1 denied by policy, 2 refused at verification, 3 not verifiable. */
+    private static int explain(VendAssembly assembly, TokenRequest request, PrintStream out) {
         try {
-            print(assembly.service().explain(request), out);
-            return 0;
+            Explanation explanation = assembly.service().explain(request);
+            print(explanation, out);
+            return explanation.decision() instanceof Decision.Allow ? 0 : 1;
         } catch (DenialException denial) {
             out.println("refused: " + denial.reason().code() + " (" + denial.detail() + ")");
             return 2;
@@ -87,6 +106,14 @@ final class ExplainCommand implements Callable<Integer> {
             out.println("could not verify: " + failure.kind().code() + " (" + failure.getMessage()
                     + ")");
             return 3;
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

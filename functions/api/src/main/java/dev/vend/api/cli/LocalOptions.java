@@ -17,7 +17,8 @@ final class LocalOptions {
     Path policies;
 
     @Option(names = "--issuer-url", paramLabel = "URL",
-            description = "Vend's own issuer URL (default: http://localhost:<port>).")
+            description = "Vend's own issuer URL (default: http://localhost:<port> for serve, "
+                    + "http://localhost:8080 for explain).")
     String issuerUrl;
 
     @Option(names = "--max-lifetime", paramLabel = "SECONDS", defaultValue = "3600",

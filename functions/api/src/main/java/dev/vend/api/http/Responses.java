@@ -3,6 +3,7 @@ package dev.vend.api.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.model.AwsCredentials;
 import dev.vend.model.IssuedToken;
 import dev.vend.vend.WireError;
 import io.micronaut.http.HttpResponse;
@@ -12,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Renders Vend's responses: RFC 8693 §2.2.1 success and RFC 6749 §5.2 errors. */
+/**
+ * Renders Vend's responses: RFC 8693 §2.2.1 success (with the AWS CLI {@code credential_process}
+ * members for AWS credentials) and RFC 6749 §5.2 errors.
+ */
 final class Responses {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +42,15 @@ final class Responses {
         body.put("expires_in", token.expiresInSeconds());
         if (!token.scopes().isEmpty()) {
             body.put("scope", String.join(" ", new TreeSet<>(token.scopes())));
+        }
+        AwsCredentials credentials = token.awsCredentials();
+        if (credentials != null) {
+            // The AWS CLI credential_process format, so the body plugs in as it is.
+            body.put("Version", 1);
+            body.put("AccessKeyId", credentials.accessKeyId());
+            body.put("SecretAccessKey", credentials.secretAccessKey());
+            body.put("SessionToken", credentials.sessionToken());
+            body.put("Expiration", credentials.expiration().toString());
         }
         return json(HttpStatus.OK, body).header("Cache-Control", "no-store")
                 .header("Pragma", "no-cache");

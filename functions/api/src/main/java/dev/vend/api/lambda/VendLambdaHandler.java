@@ -47,7 +47,8 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
         String requestId = RequestIds.next();
         // An event of another shape may be a POST /token that can not be recognised as one, so
         // every refusal here is recorded.
-        recordRefusal(requestId, isTokenPath(event) ? "token" : "unrecognised", refusal);
+        recordRefusal(requestId, isTokenPath(event) ? "token"
+                : isPostTo(event, "/challenge") ? "challenge" : "unrecognised", refusal);
         return render(OAuthErrors.of(refusal), requestId);
     }
 
@@ -78,7 +79,19 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
         var context = event == null ? null : event.getRequestContext();
         return context != null && context.getHttp() != null
                 && "POST".equalsIgnoreCase(context.getHttp().getMethod())
-                && String.valueOf(context.getHttp().getPath()).endsWith("/token");
+                && isToken(String.valueOf(context.getHttp().getPath()));
+    }
+
+    private static boolean isPostTo(APIGatewayV2HTTPEvent event, String suffix) {
+        var context = event == null ? null : event.getRequestContext();
+        return context != null && context.getHttp() != null
+                && "POST".equalsIgnoreCase(context.getHttp().getMethod())
+                && String.valueOf(context.getHttp().getPath()).endsWith(suffix);
+    }
+
+    /** The token route, which the router also matches with a trailing slash. */
+    private static boolean isToken(String path) {
+        return path.endsWith("/token") || path.endsWith("/token/");
     }
 
     /** A header in any letter case; payload 2.0 joins repeated headers with commas. */

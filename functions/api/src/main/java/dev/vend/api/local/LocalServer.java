@@ -27,12 +27,16 @@ import java.util.concurrent.Executors;
  * local server and Lambda run exactly the same path, pre-checks included.
  *
  * <p><strong>Limitation:</strong> it speaks plain HTTP on the loopback address and is meant for
- * trying Vend and for tests; production traffic goes through API Gateway and TLS.
+ * trying Vend and for tests; production traffic goes through API Gateway and TLS. Requests the
+ * JDK's HTTP server itself refuses (a malformed request line or {@code Content-Length}) get its
+ * own plain-text answer and no audit record, since they never become an event.
  */
 public final class LocalServer implements AutoCloseable {
 
     /** Bytes read from a request body at most; more is answered as too large by the handler. */
     private static final int MAX_READ = 64 * 1024;
+    /** Seconds a client has to send its request, and to read the response. */
+    private static final int REQUEST_SECONDS = 10;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -51,6 +55,9 @@ public final class LocalServer implements AutoCloseable {
      * @param port the port, or 0 for any free one
      */
     public static LocalServer start(VendLambdaHandler handler, int port) throws IOException {
+        // A client that sends its request slowly is cut off instead of holding a worker.
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(REQUEST_SECONDS));
+        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(REQUEST_SECONDS));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(16);
         var local = new LocalServer(server, executor, handler);
@@ -74,7 +81,8 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private static APIGatewayV2HTTPEvent toEvent(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        // Methods are case-sensitive (RFC 9110 §9.1): "post" is not POST.
+        String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
         byte[] body = readBody(exchange.getRequestBody());

@@ -3,9 +3,16 @@ package dev.vend.api.wiring;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.vend.audit.AuditLog;
+import dev.vend.aws.DynamoDbClients;
+import dev.vend.aws.kms.KmsClients;
+import dev.vend.aws.kms.KmsSigningKeys;
+import dev.vend.aws.sts.StsCredentialsVendor;
+import dev.vend.aws.policy.DynamoDbPolicyStore;
+import dev.vend.challenge.Challenges;
 import dev.vend.issue.KeyRing;
 import dev.vend.issue.LocalSigningKeys;
 import dev.vend.issue.SigningKey;
+import dev.vend.issue.SigningKeyConfig;
 import dev.vend.issue.TokenIssuer;
 import dev.vend.parse.YamlDocuments;
 import dev.vend.policy.FolderPolicyStore;
@@ -20,11 +27,19 @@ import dev.vend.verify.IssuerRegistry;
 import dev.vend.verify.JwksCache;
 import dev.vend.verify.SingleUseStore;
 import dev.vend.verify.VerifierRegistry;
+import dev.vend.verify.aws.AwsIamVerifier;
+import dev.vend.verify.aws.AwsVerifierConfig;
+import dev.vend.verify.aws.Ec2BundleVerifier;
+import dev.vend.verify.azure.AzureVerifier;
+import dev.vend.verify.azure.AzureVerifierConfig;
+import dev.vend.verify.gce.GceVerifier;
+import dev.vend.verify.gce.GceVerifierConfig;
 import dev.vend.verify.oidc.OidcVerifier;
 import dev.vend.verify.oidc.OidcVerifierConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +48,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Builds Vend's object graph from settings, without any framework, so the Lambda function, the
@@ -44,9 +64,10 @@ import java.util.Objects;
  * @param policies the policy store
  * @param keys the signing keys
  * @param service the vending service
+ * @param issuerKeys the key caches of every issuer, for SnapStart's restore hook
  */
 public record VendAssembly(VendSettings settings, IssuerRegistry issuers, PolicyStore policies,
-        KeyRing keys, TokenVendingService service) {
+        KeyRing keys, TokenVendingService service, IssuerKeys issuerKeys) {
 
     /** The classpath resource holding the embedded default issuer registry. */
     public static final String DEFAULT_ISSUERS = "dev/vend/api/default-issuers.yaml";
@@ -70,25 +91,64 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
      * @throws dev.vend.policy.PolicyException listing every policy problem
      */
     public static VendAssembly build(VendSettings settings, Environment env) {
+        return build(settings, env, () -> KmsClients.create(kmsEndpoint(settings)));
+    }
+
+    /**
+     * Builds and checks the graph, signing with KMS keys through the given client when
+     * {@code vend.signing-keys} is set. Their public keys are fetched here, once per key, so
+     * before a SnapStart snapshot; the client itself may be one that is rebuilt after a restore.
+     *
+     * @param kms supplies the KMS client, called only when KMS keys are configured
+     * @throws InvalidConfigurationException listing every configuration problem
+     * @throws dev.vend.policy.PolicyException listing every policy problem
+     * @throws dev.vend.verify.VendingFailure (transient) if KMS is throttled or unreachable
+     */
+    public static VendAssembly build(VendSettings settings, Environment env,
+            Supplier<KmsClient> kms) {
+        return build(settings, env, kms, () -> DynamoDbClients.create(dynamoDbEndpoint(settings)));
+    }
+
+    /**
+     * Builds and checks the graph, reading policies from the DynamoDB policy table through the
+     * given client when {@code vend.policy-table} is set, else from the policies folder.
+     *
+     * @param kms supplies the KMS client, called only when KMS keys are configured
+     * @param dynamoDb supplies the DynamoDB client, called only when a policy table is set
+     * @throws InvalidConfigurationException listing every configuration problem
+     * @throws dev.vend.policy.PolicyException listing every policy problem
+     * @throws dev.vend.verify.VendingFailure (transient) if KMS is throttled or unreachable
+     */
+    public static VendAssembly build(VendSettings settings, Environment env,
+            Supplier<KmsClient> kms, Supplier<DynamoDbClient> dynamoDb) {
         checkSettings(settings);
         IssuerRegistry issuers = loadIssuers(settings);
         var limits = new PolicyCompiler.Limits(settings.issuerUrl(),
                 Duration.ofSeconds(settings.maxLifetimeSeconds()));
-        PolicyStore policies = FolderPolicyStore.load(
-                Path.of(Objects.requireNonNull(settings.policiesFolder())),
-                new PolicyCompiler(issuers, limits));
-        KeyRing keys = loadKeys(settings);
+        PolicyStore policies = policyStore(settings, new PolicyCompiler(issuers, limits), env,
+                dynamoDb);
+        KeyRing keys = loadKeys(settings, kms);
         keys.checkPublication(env.clock().instant(), limits.maxLifetime());
 
         var issuerKeys = IssuerKeys.forRegistry(issuers, env.fetcher(), env.clock(),
                 JwksCache.Timing.defaults());
         var oidc = new OidcVerifier(new OidcVerifierConfig(issuerKeys, env.singleUse(), env.clock()));
+        var challenges = new Challenges(env.singleUse(), env.clock());
+        var gce = new GceVerifier(new GceVerifierConfig(issuerKeys, challenges, env.clock()));
+        // Intermediates are not configurable yet: Azure proofs fail closed (docs/adr/0009).
+        var azure = new AzureVerifier(new AzureVerifierConfig(AzureVerifierConfig.bundledRoots(),
+                List.of(), challenges, env.clock()));
+        // Vend's issuer URL is its server id; DSA and RSA-1024 documents stay off by default.
+        var awsConfig = new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, AwsVerifierConfig.httpsTransport(), Set.of());
         var service = new TokenVendingService(new TokenVendingService.Parts(
-                new VerifierRegistry(issuers, List.of(oidc)),
+                new VerifierRegistry(issuers, List.of(oidc, gce, azure,
+                        new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig))),
                 new PolicyEngine(policies),
-                new TokenIssuer(settings.issuerUrl(), keys, env.clock()),
+                new TokenIssuer(settings.issuerUrl(), keys, env.clock(), StsCredentialsVendor.lazy(
+                        () -> StsCredentialsVendor.clientBuilder(null).build())),
                 env.auditLog(), env.clock()));
-        return new VendAssembly(settings, issuers, policies, keys, service);
+        return new VendAssembly(settings, issuers, policies, keys, service, issuerKeys);
     }
 
     private static void checkSettings(VendSettings settings) {
@@ -96,11 +156,11 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         if (settings.issuerUrl() == null || settings.issuerUrl().isBlank()) {
             problems.add("vend.issuer-url (VEND_ISSUER_URL) is required");
         }
-        if (settings.policiesFolder() == null) {
-            problems.add("vend.policies-folder is required: this build reads policies from a "
-                    + "folder");
+        if (settings.policiesFolder() == null && !usesPolicyTable(settings)) {
+            problems.add("vend.policies-folder or vend.policy-table (VEND_POLICY_TABLE) is "
+                    + "required");
         }
-        if (settings.stateDir() == null) {
+        if (settings.stateDir() == null && !usesKms(settings)) {
             problems.add("vend.state-dir is required: this build signs with a local key");
         }
         long lifetime = settings.maxLifetimeSeconds();
@@ -141,16 +201,48 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         }
     }
 
-    private static KeyRing loadKeys(VendSettings settings) {
-        if (settings.signingKeys() != null && !settings.signingKeys().isBlank()) {
-            throw new InvalidConfigurationException(List.of("vend.signing-keys names KMS keys, "
-                    + "which this build can not use yet; set vend.state-dir for a local key"));
+    /** The DynamoDB policy table when one is set (Lambda), else the policies folder (local). */
+    private static PolicyStore policyStore(VendSettings settings, PolicyCompiler compiler,
+            Environment env, Supplier<DynamoDbClient> dynamoDb) {
+        if (usesPolicyTable(settings)) {
+            return new DynamoDbPolicyStore(dynamoDb.get(),
+                    Objects.requireNonNull(settings.policyTable()), compiler, env.clock());
+        }
+        return FolderPolicyStore.load(Path.of(Objects.requireNonNull(settings.policiesFolder())),
+                compiler);
+    }
+
+    private static boolean usesPolicyTable(VendSettings settings) {
+        return settings.policyTable() != null && !settings.policyTable().isBlank();
+    }
+
+    private static @Nullable URI dynamoDbEndpoint(VendSettings settings) {
+        String endpoint = settings.dynamodbEndpoint();
+        return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+    }
+
+    private static boolean usesKms(VendSettings settings) {
+        return settings.signingKeys() != null && !settings.signingKeys().isBlank();
+    }
+
+    private static @Nullable URI kmsEndpoint(VendSettings settings) {
+        String endpoint = settings.kmsEndpoint();
+        return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+    }
+
+    private static KeyRing loadKeys(VendSettings settings, Supplier<KmsClient> kms) {
+        var jwksMaxAge = Duration.ofSeconds(settings.jwksMaxAgeSeconds());
+        if (usesKms(settings)) {
+            // KMS keys when configured (Lambda); the local key otherwise.
+            var configs = SigningKeyConfig.parseList(
+                    Objects.requireNonNull(settings.signingKeys()));
+            return new KeyRing(KmsSigningKeys.load(configs, kms.get()), jwksMaxAge);
         }
         try {
             SigningKey key = LocalSigningKeys.loadOrCreate(
                     Path.of(Objects.requireNonNull(settings.stateDir())),
                     JWSAlgorithm.parse(settings.localKeyAlgorithm()));
-            return new KeyRing(List.of(key), Duration.ofSeconds(settings.jwksMaxAgeSeconds()));
+            return new KeyRing(List.of(key), jwksMaxAge);
         } catch (IOException e) {
             throw new InvalidConfigurationException(List.of("local signing key: " + e.getMessage()));
         }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.wiring;
 
+import dev.vend.api.snapstart.RestoreAwareClient;
 import dev.vend.audit.AuditLog;
+import dev.vend.challenge.Challenges;
 import dev.vend.aws.DynamoDbClients;
+import dev.vend.aws.kms.KmsClients;
 import dev.vend.aws.singleuse.DynamoDbSingleUseStore;
 import dev.vend.audit.JsonAuditLog;
 import dev.vend.issue.KeyRing;
@@ -16,6 +19,8 @@ import io.micronaut.context.annotation.Secondary;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Builds the object graph once per execution environment. The assembly is a {@link Context}
@@ -40,14 +45,30 @@ public class VendFactory {
 
     @Singleton
     @Secondary
-    SingleUseStore singleUseStore(VendSettings settings) {
+    SingleUseStore singleUseStore(VendSettings settings,
+            RestoreAwareClient<DynamoDbClient> dynamoDb) {
         if (settings.singleUseTable() == null || settings.singleUseTable().isBlank()) {
             return new InMemorySingleUseStore();
         }
+        return new DynamoDbSingleUseStore(dynamoDb.client(), settings.singleUseTable());
+    }
+
+    /**
+     * The DynamoDB client of every DynamoDB adapter: built on first use, and dropped with its
+     * connections and credentials after a SnapStart restore.
+     */
+    @Singleton
+    RestoreAwareClient<DynamoDbClient> dynamoDbClient(VendSettings settings, Clock clock) {
         URI endpoint = settings.dynamodbEndpoint() == null ? null
                 : URI.create(settings.dynamodbEndpoint());
-        return new DynamoDbSingleUseStore(DynamoDbClients.create(endpoint),
-                settings.singleUseTable());
+        return new RestoreAwareClient<>("dynamodb", DynamoDbClient.class,
+                () -> DynamoDbClients.create(endpoint), clock);
+    }
+
+    /** Challenges on the same single-use store the verifiers consume them from. */
+    @Singleton
+    Challenges challenges(SingleUseStore singleUse, Clock clock) {
+        return new Challenges(singleUse, clock);
     }
 
     @Singleton
@@ -56,11 +77,25 @@ public class VendFactory {
         return HttpsFetcher.withDefaultTrust();
     }
 
+    /**
+     * The KMS client the signers use: built when the assembly fetches the public keys (before
+     * the snapshot), and dropped with its connections and credentials after a restore.
+     */
+    @Singleton
+    RestoreAwareClient<KmsClient> kmsClient(VendSettings settings, Clock clock) {
+        URI endpoint = settings.kmsEndpoint() == null || settings.kmsEndpoint().isBlank() ? null
+                : URI.create(settings.kmsEndpoint());
+        return new RestoreAwareClient<>("kms", KmsClient.class,
+                () -> KmsClients.create(endpoint), clock);
+    }
+
     @Context
     VendAssembly assembly(VendSettings settings, Clock clock, SingleUseStore singleUse,
-            AuditLog auditLog, HttpsFetcher fetcher) {
+            AuditLog auditLog, HttpsFetcher fetcher, RestoreAwareClient<KmsClient> kms,
+            RestoreAwareClient<DynamoDbClient> dynamoDb) {
         return VendAssembly.build(settings,
-                new VendAssembly.Environment(clock, singleUse, auditLog, fetcher));
+                new VendAssembly.Environment(clock, singleUse, auditLog, fetcher), kms::client,
+                dynamoDb::client);
     }
 
     @Singleton

@@ -2,6 +2,7 @@
 package dev.vend.api.wiring;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Creator;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 
@@ -20,6 +21,10 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param dynamodbEndpoint a DynamoDB endpoint override (emulators and tests)
  * @param jwksMaxAgeSeconds how long relying parties may cache the JWKS
  * @param maxLifetimeSeconds the deployment's cap on issued token lifetime
+ * @param kmsEndpoint a KMS endpoint override (emulators, tests, a VPC endpoint); the region's
+ *     own when absent
+ * @param policyTable the DynamoDB policy table ({@code VEND_POLICY_TABLE}); when set, policies
+ *     are read from it instead of {@code policiesFolder}
  */
 @ConfigurationProperties("vend")
 public record VendSettings(
@@ -32,5 +37,23 @@ public record VendSettings(
         @Nullable String singleUseTable,
         @Nullable String dynamodbEndpoint,
         @Bindable(defaultValue = "300") long jwksMaxAgeSeconds,
-        @Bindable(defaultValue = "3600") long maxLifetimeSeconds) {
+        @Bindable(defaultValue = "3600") long maxLifetimeSeconds,
+        @Nullable String kmsEndpoint,
+        @Nullable String policyTable) {
+
+    /** The canonical constructor, the one Micronaut binds. */
+    @Creator
+    public VendSettings {
+    }
+
+    /** The settings without a policy table: policies come from {@code policiesFolder}. */
+    public VendSettings(String issuerUrl, @Nullable String issuersFile,
+            @Nullable String policiesFolder, @Nullable String stateDir, String localKeyAlgorithm,
+            @Nullable String signingKeys, @Nullable String singleUseTable,
+            @Nullable String dynamodbEndpoint, long jwksMaxAgeSeconds, long maxLifetimeSeconds,
+            @Nullable String kmsEndpoint) {
+        this(issuerUrl, issuersFile, policiesFolder, stateDir, localKeyAlgorithm, signingKeys,
+                singleUseTable, dynamodbEndpoint, jwksMaxAgeSeconds, maxLifetimeSeconds,
+                kmsEndpoint, null);
+    }
 }

@@ -9,12 +9,15 @@ import dev.vend.verify.DenialReason;
 import dev.vend.verify.IssuerConfig;
 import dev.vend.verify.StrictJws;
 import java.text.ParseException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks on the protected header, before any key is looked up (RFC 7515 §4.1). The algorithm
  * must be one the issuer entry accepts, so a token can never choose {@code none} or HMAC; any
  * {@code crit} (even empty) and {@code b64} are refused, because Vend processes no JWS extension
- * (RFC 7515 §4.1.11, RFC 7797); {@code typ} must match where the issuer defines one.
+ * (RFC 7515 §4.1.11, RFC 7797); {@code typ} must name the issuer's media type where it defines
+ * one.
  */
 final class HeaderChecks {
 
@@ -52,10 +55,31 @@ final class HeaderChecks {
     private static void checkType(StrictJws jws, IssuerConfig issuer) {
         String expected = issuer.expectedType();
         String typ = jws.headerString("typ");
-        if (expected != null && (typ == null || !expected.equalsIgnoreCase(typ))) {
+        if (expected != null && (typ == null || !sameMediaType(expected, typ))) {
             throw new DenialException(DenialReason.WRONG_TOKEN_TYPE_HEADER,
                     "typ is not " + expected);
         }
+    }
+
+    /**
+     * RFC 7515 §4.1.9: {@code typ} is a media type, compared without regard to case, whose
+     * {@code application/} prefix may be left out; a value without {@code /} is read as if it
+     * were there. So {@code JWT}, {@code jwt} and {@code application/jwt} are one type, and
+     * nothing else is: no parameters, no whitespace, no other letters that case-fold to ASCII.
+     */
+    private static boolean sameMediaType(String expected, String typ) {
+        String wanted = mediaType(expected);
+        return wanted != null && wanted.equals(mediaType(typ));
+    }
+
+    private static @Nullable String mediaType(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 0x7e || value.charAt(i) <= 0x20) {
+                return null;
+            }
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        return lower.indexOf('/') < 0 ? "application/" + lower : lower;
     }
 
     private static JWSHeader parse(StrictJws jws, JWSAlgorithm alg) {

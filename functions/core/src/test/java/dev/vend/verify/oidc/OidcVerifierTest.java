@@ -229,6 +229,25 @@ class OidcVerifierTest {
         assertThat(verify(fileToken(TYPED_ISS).type("jwt").sign()).issuerId()).isEqualTo("typed");
     }
 
+    @ParameterizedTest(name = "typ {0}")
+    @ValueSource(strings = {"JWT", "jwt", "Jwt", "application/jwt", "APPLICATION/JWT",
+        "Application/Jwt"})
+    void verifyWhenTypNamesJwtMediaTypeInAnySpellingThenAccepted(String typ) {
+        // Regression: typ was compared as a plain word, so application/jwt (RFC 7515 §4.1.9
+        // lets the application/ prefix be present or left out) was refused for expectedType JWT.
+        assertThat(verify(fileToken(TYPED_ISS).type(typ).sign()).issuerId()).isEqualTo("typed");
+    }
+
+    @ParameterizedTest(name = "typ \"{0}\"")
+    @ValueSource(strings = {"", "JWS", "at+jwt", "application/at+jwt", "text/jwt", "/jwt",
+        "application/", "application/jwt; charset=utf-8", " JWT", "JWT ", "application/ jwt",
+        "x-application/jwt", "application/jwt+json", "\uFF2A\uFF37\uFF34", "jw\u0074\u0000"})
+    void verifyWhenTypIsAnyOtherMediaTypeThenDeniesWrongTokenTypeHeader(String typ) {
+        String token = fileToken(TYPED_ISS).type(typ).sign();
+
+        assertDenied(() -> verify(token), DenialReason.WRONG_TOKEN_TYPE_HEADER);
+    }
+
     @Test
     void verifyWhenIssuerNotRegisteredThenDeniesUntrustedIssuer() {
         String token = fileToken("https://unknown.example").sign();
@@ -435,6 +454,52 @@ class OidcVerifierTest {
             clock.advance(Duration.ofSeconds(300 + 31));
 
             assertDenied(() -> verify(token), DenialReason.EXPIRED);
+        }
+
+        @Test
+        @DisplayName("BUG-08 9: lifetime exactly the maximum token age, and one second over")
+        void verifyWhenLifetimeAtMaxTokenAgeBoundaryThenAcceptedAtMostDeniedOver() {
+            Instant now = clock.instant();
+            Duration max = IssuerRegistry.DEFAULT_MAX_TOKEN_AGE;
+            String atMax = fileToken(FILE_ISS).issuedAt(now).expiresAt(now.plus(max)).sign();
+            String over = fileToken(FILE_ISS).issuedAt(now)
+                    .expiresAt(now.plus(max).plusSeconds(1)).sign();
+
+            assertThat(verify(atMax).issuerId()).isEqualTo("test-file");
+            assertDenied(() -> verify(over), DenialReason.TOO_OLD);
+        }
+
+        @Test
+        @DisplayName("BUG-08 9: without iat the lifetime counts from now")
+        void verifyWhenNoIatAndExpBeyondMaxTokenAgeFromNowThenDeniesTooOld() {
+            Instant now = clock.instant();
+            Duration max = IssuerRegistry.DEFAULT_MAX_TOKEN_AGE;
+            String within = fileToken(FILE_ISS).withoutClaim("iat").expiresAt(now.plus(max))
+                    .sign();
+            String beyond = fileToken(FILE_ISS).withoutClaim("iat")
+                    .expiresAt(now.plus(max).plusSeconds(1)).sign();
+
+            assertThat(verify(within).issuerId()).isEqualTo("test-file");
+            assertDenied(() -> verify(beyond), DenialReason.TOO_OLD);
+        }
+
+        @Test
+        @DisplayName("BUG-08: age is bounded by lifetime and expiry; no separate age check")
+        void verifyWhenTokenAsOldAsMaxAgePlusLeewayThenAcceptedAndOneSecondOlderExpired() {
+            // The age check that ClaimChecks once had could never fire: a token within the
+            // maximum lifetime and not expired is at most max age plus leeway old. These two
+            // tokens sit on that bound, and the older one is refused as expired, not too old.
+            Instant now = clock.instant();
+            Duration max = IssuerRegistry.DEFAULT_MAX_TOKEN_AGE;
+            Duration leeway = IssuerRegistry.DEFAULT_LEEWAY;
+            Instant iat = now.minus(max).minus(leeway);
+            String oldest = fileToken(FILE_ISS).issuedAt(iat).expiresAt(iat.plus(max)).sign();
+            Instant older = iat.minusSeconds(1);
+            String tooOld = fileToken(FILE_ISS).issuedAt(older).expiresAt(older.plus(max))
+                    .sign();
+
+            assertThat(verify(oldest).issuerId()).isEqualTo("test-file");
+            assertDenied(() -> verify(tooOld), DenialReason.EXPIRED);
         }
     }
 

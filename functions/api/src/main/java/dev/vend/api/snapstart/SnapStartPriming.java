@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.api.snapstart;
+
+import dev.vend.RestoreAware;
+import dev.vend.api.wiring.VendAssembly;
+import io.micronaut.context.BeanLocator;
+import io.micronaut.crac.OrderedResource;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.crac.Context;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SnapStart's runtime hooks, through Micronaut CRaC.
+ *
+ * <p><strong>Before the snapshot</strong> it runs one {@link SyntheticVend}: a full
+ * {@code POST /token} through the Lambda handler and every stage, plus the two well-known reads,
+ * on a throwaway context with a throwaway issuer key, static JWKS, signing key, discarding audit
+ * log and in-memory single-use store. Classes are loaded and the hot paths warmed, and nothing of
+ * the deployment is touched: no audit record, no consumed challenge or {@code jti}, no network.
+ * A priming that fails is logged and the snapshot goes on; priming is an optimisation.
+ *
+ * <p><strong>After each restore</strong> it calls {@link RestoreAware#afterRestore()} on every
+ * restore-aware component of the deployment's graph: the key cache of each issuer, the SDK
+ * clients, and then the {@link PublicationCheck}, which decides again against the restore's time
+ * whether the signing keys may sign; if not, the restore fails, as a cold start would.
+ *
+ * <p>Thread-safe: the hooks run while no request is in flight.
+ */
+@Singleton
+public class SnapStartPriming implements OrderedResource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapStartPriming.class);
+
+    private final VendAssembly assembly;
+    private final BeanLocator beans;
+    private final PublicationCheck publicationCheck;
+    private volatile SyntheticVend.Outcome lastPriming;
+
+    /** Built with the deployment's graph; checks key publication once now. */
+    public SnapStartPriming(VendAssembly assembly, Clock clock, BeanLocator beans) {
+        this.assembly = assembly;
+        this.beans = beans;
+        this.publicationCheck = PublicationCheck.of(assembly, clock);
+        publicationCheck.check();
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        long started = System.nanoTime();
+        try {
+            lastPriming = SyntheticVend.run();
+        } catch (RuntimeException e) {
+            LOG.warn("snapstart priming failed: {}", e.getClass().getSimpleName());
+            return;
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (lastPriming.succeeded()) {
+            LOG.info("snapstart priming done in {} ms", millis);
+        } else {
+            LOG.warn("snapstart priming answered {} in {} ms", lastPriming.statuses(), millis);
+        }
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        for (RestoreAware component : restoreAware()) {
+            component.afterRestore();
+        }
+        LOG.info("snapstart restore: {} restore-aware components reset",
+                restoreAware().size());
+    }
+
+    /**
+     * Every restore-aware component of the deployment's graph, in the order they are reset: the
+     * issuer key caches, the restore-aware beans, and the publication check last, so it decides
+     * on the fresh state.
+     */
+    public List<RestoreAware> restoreAware() {
+        var components = new ArrayList<RestoreAware>();
+        assembly.issuerKeys().all().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(entry -> components.add(entry.getValue()));
+        beans.getBeansOfType(RestoreAware.class).stream()
+                .sorted(Comparator.comparing(bean -> bean.getClass().getName()))
+                .forEach(components::add);
+        components.add(publicationCheck);
+        return List.copyOf(components);
+    }
+
+    /** The outcome of the last priming, if one ran. */
+    public Optional<List<Integer>> lastPrimingStatuses() {
+        return Optional.ofNullable(lastPriming).map(SyntheticVend.Outcome::statuses);
+    }
+}

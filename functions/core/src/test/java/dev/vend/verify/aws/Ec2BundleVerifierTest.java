@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.verify.aws;
+
+import static dev.vend.verify.VerifyAssertions.assertDenied;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vend.challenge.Challenges;
+import dev.vend.model.Attestation;
+import dev.vend.model.AttributeValue;
+import dev.vend.model.IdentitySource;
+import dev.vend.model.TokenTypes;
+import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.RealDocs;
+import dev.vend.verify.DenialReason;
+import dev.vend.verify.InMemorySingleUseStore;
+import dev.vend.verify.MutableClock;
+import dev.vend.verify.TestRegistries;
+import dev.vend.verify.VerifierRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The EC2 bundle: a genuine RSA-2048 instance document from realdocs/aws-iid (AWS's keys can not
+ * sign at test time) bound to IAM proofs signed at test time and checked by the STS fake. The
+ * document's own age does not matter: freshness comes from the consumed challenge (BUG-21).
+ */
+class Ec2BundleVerifierTest {
+
+    static final String IID = "aws-iid/iid-04-us-west-2-2021-rsa2048/";
+    static final String ACCOUNT = "278576220453";
+    static final String INSTANCE = "i-078517ca8a70a1dde";
+    static final StsFake.Principal INSTANCE_ROLE = new StsFake.Principal("ASIATESTINSTANCE0001",
+            "instance-secret/0123456789abcdefEXAMPLE", "IQoJInstanceRoleToken==", ACCOUNT,
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/" + INSTANCE,
+            ACCOUNT + ":aws:ec2-instance:" + INSTANCE);
+    /** Another principal of the same account, whose session is named after the instance. */
+    static final StsFake.Principal LOOKALIKE = new StsFake.Principal("ASIATESTLOOKALIKE001",
+            "lookalike-secret/0123456789abcdefEXAMPLE", "IQoJLookalikeToken==", ACCOUNT,
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/deployer/" + INSTANCE,
+            "AROATESTDEPLOYER0001:" + INSTANCE);
+    static final StsFake.Principal OTHER_INSTANCE = new StsFake.Principal("ASIATESTOTHERINST001",
+            "other-secret/0123456789abcdefEXAMPLE", "IQoJOtherToken==", ACCOUNT,
+            "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/i-0aaaabbbbccccdddd",
+            ACCOUNT + ":aws:ec2-instance:i-0aaaabbbbccccdddd");
+    static final StsFake.Principal OTHER_ACCOUNT = new StsFake.Principal("ASIATESTOTHERACCT001",
+            "account-secret/0123456789abcdefEXAMPLE", "IQoJAccountToken==", "999988887777",
+            "arn:aws:sts::999988887777:assumed-role/aws:ec2-instance/" + INSTANCE,
+            "999988887777:aws:ec2-instance:" + INSTANCE);
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
+    private StsFake sts;
+    private Challenges challenges;
+    private VerifierRegistry verifiers;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sts = new StsFake(clock);
+        List.of(INSTANCE_ROLE, LOOKALIKE, OTHER_INSTANCE, OTHER_ACCOUNT).forEach(sts::add);
+        challenges = new Challenges(new InMemorySingleUseStore(), clock);
+        verifiers = verifiers(Set.of());
+    }
+
+    @AfterEach
+    void tearDown() {
+        sts.close();
+    }
+
+    @Test
+    void verifyWhenDocumentAndInstanceRoleProofAgreeThenAcceptedWithDocumentAttributes() {
+        VerifiedIdentity identity = verify(bundle(rsa2048(), proof(INSTANCE_ROLE)));
+
+        assertThat(identity.source()).isEqualTo(IdentitySource.AWS_EC2);
+        assertThat(identity.immutableId()).isEqualTo(ACCOUNT + ":" + INSTANCE);
+        assertThat(identity.attribute("region")).contains(new AttributeValue.Str("us-west-2"));
+        assertThat(identity.attribute("image_id"))
+                .contains(new AttributeValue.Str("ami-0fa9e1f64142cde17"));
+        assertThat(identity.attribute("instance_type"))
+                .contains(new AttributeValue.Str("t2.medium"));
+        assertThat(identity.attribute("arn")).contains(new AttributeValue.Str(INSTANCE_ROLE.arn()));
+    }
+
+    // BUG-21 A: a copied document presented with someone else's fresh proof.
+    @Test
+    void verifyWhenIamProofFromAnotherPrincipalOfSameAccountThenDeniedUntrustedIssuer() {
+        assertDenied(() -> verify(bundle(rsa2048(), proof(LOOKALIKE))),
+                DenialReason.UNTRUSTED_ISSUER);
+    }
+
+    @Test
+    void verifyWhenInstanceRoleOfAnotherInstanceThenDeniedUntrustedIssuer() {
+        assertDenied(() -> verify(bundle(rsa2048(), proof(OTHER_INSTANCE))),
+                DenialReason.UNTRUSTED_ISSUER);
+    }
+
+    @Test
+    void verifyWhenInstanceRoleOfAnotherAccountThenDeniedUntrustedIssuer() {
+        assertDenied(() -> verify(bundle(rsa2048(), proof(OTHER_ACCOUNT))),
+                DenialReason.UNTRUSTED_ISSUER);
+    }
+
+    // BUG-21 A: the same document and binding presented a second time.
+    @Test
+    void verifyWhenBundleReplayedThenDeniesReplayed() {
+        String bundle = bundle(rsa2048(), proof(INSTANCE_ROLE));
+        verify(bundle);
+
+        assertDenied(() -> verify(bundle), DenialReason.REPLAYED);
+    }
+
+    @Test
+    void verifyWhenDocumentReusedWithFreshProofThenAcceptedAgain() {
+        // The document is the same for the instance's life; the proof makes each use fresh.
+        verify(bundle(rsa2048(), proof(INSTANCE_ROLE)));
+
+        assertThat(verify(bundle(rsa2048(), proof(INSTANCE_ROLE))).immutableId())
+                .isEqualTo(ACCOUNT + ":" + INSTANCE);
+    }
+
+    @Test
+    void verifyWhenDocumentWithoutIamProofThenDeniesMalformed() {
+        ObjectNode bundle = TestIamProofs.JSON.createObjectNode();
+        bundle.set("instance_document", rsa2048());
+
+        assertDenied(() -> verify(bundle.toString()), DenialReason.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void verifyWhenSentDocumentDiffersFromSignedContentThenDeniesBadSignature() {
+        ObjectNode document = rsa2048();
+        document.put("document", RealDocs.read(IID + "document.json")
+                .replace("t2.medium", "p4d.24xlarge"));
+
+        assertDenied(() -> verify(bundle(document, proof(INSTANCE_ROLE))),
+                DenialReason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void verifyWhenSentDocumentEqualsSignedContentThenAccepted() {
+        ObjectNode document = rsa2048();
+        document.put("document", RealDocs.read(IID + "document.json"));
+
+        assertThat(verify(bundle(document, proof(INSTANCE_ROLE))).issuerId())
+                .isEqualTo("aws-ec2");
+    }
+
+    @Test
+    void verifyWhenDsaFormNotOptedInThenDeniesUnsupportedAlgorithm() {
+        ObjectNode dsa = TestIamProofs.JSON.createObjectNode();
+        dsa.put("form", "pkcs7");
+        dsa.put("signature", RealDocs.read("aws-iid/iid-06-us-east-2-2018-all3/pkcs7.b64"));
+
+        assertDenied(() -> verify(bundle(dsa, proof(INSTANCE_ROLE))),
+                DenialReason.UNSUPPORTED_ALGORITHM);
+    }
+
+    @Test
+    void verifyWhenUnknownFormThenDeniesUnsupportedForm() {
+        ObjectNode document = rsa2048();
+        document.put("form", "rsa4096");
+
+        assertDenied(() -> verify(bundle(document, proof(INSTANCE_ROLE))),
+                DenialReason.UNSUPPORTED_TOKEN_FORM);
+    }
+
+    private VerifierRegistry verifiers(Set<AwsVerifierConfig.LegacyForm> legacy) {
+        var config = new AwsVerifierConfig(challenges, clock, "https://vend.example",
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, sts.transport(), legacy);
+        return new VerifierRegistry(TestRegistries.fromYaml("""
+                issuers:
+                  - id: aws-ec2
+                    issuer: https://ec2.amazonaws.com
+                    preset: aws-ec2
+                    pinnedClaims: [account]
+                """, dir), List.of(new Ec2BundleVerifier(config)));
+    }
+
+    private ObjectNode rsa2048() {
+        ObjectNode document = TestIamProofs.JSON.createObjectNode();
+        document.put("form", "rsa2048");
+        document.put("signature", RealDocs.read(IID + "pkcs7.pem"));
+        return document;
+    }
+
+    private ObjectNode proof(StsFake.Principal principal) {
+        return new TestIamProofs(principal, challenges.issue().value(), "https://vend.example",
+                clock.instant()).node();
+    }
+
+    private static String bundle(ObjectNode document, ObjectNode proof) {
+        ObjectNode bundle = TestIamProofs.JSON.createObjectNode();
+        bundle.set("instance_document", document);
+        bundle.set("iam_proof", proof);
+        return bundle.toString();
+    }
+
+    private VerifiedIdentity verify(String bundle) {
+        return verifiers.verify(new Attestation(TokenTypes.AWS_EC2_BUNDLE, bundle));
+    }
+}
