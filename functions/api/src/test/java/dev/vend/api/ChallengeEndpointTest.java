@@ -84,6 +84,18 @@ class ChallengeEndpointTest {
     }
 
     @Test
+    void challengeWhenPostedWithAnEmptyFormOrJsonBodyThenStillIssued() {
+        var form = LambdaHarness.event("POST", "/challenge", new java.util.HashMap<>(
+                Map.of("content-type", LambdaHarness.FORM)), "");
+        var json = LambdaHarness.event("POST", "/challenge", new java.util.HashMap<>(
+                Map.of("content-type", "application/json")), "{}");
+
+        assertThat(vend.handle(form).getStatusCode()).isEqualTo(200);
+        assertThat(vend.handle(json).getStatusCode()).isEqualTo(200);
+        assertThat(vend.auditEvents()).hasSize(2);
+    }
+
+    @Test
     void challengeWhenPostedTwiceThenTwoDifferentNoncesAndTwoAuditEvents() {
         String first = LambdaHarness.parse(challenge().getBody()).get("challenge").asText();
         String second = LambdaHarness.parse(challenge().getBody()).get("challenge").asText();

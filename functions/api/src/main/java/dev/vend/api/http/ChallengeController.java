@@ -38,7 +38,8 @@ public class ChallengeController {
     }
 
     /** Issues a challenge: {@code {"challenge":"<32 of [a-z0-9]>","expires_in":300}}. */
-    @Post(uri = "/challenge", produces = MediaType.APPLICATION_JSON)
+    // Any body and content type is accepted and ignored: clients send none, an empty form or {}.
+    @Post(uri = "/challenge", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<String> challenge() {
         String requestId = RequestIds.next();
         var audit = AuditRecorder.begin(requestId, "challenge", clock);
