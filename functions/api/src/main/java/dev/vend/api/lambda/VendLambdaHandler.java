@@ -15,8 +15,10 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The Lambda entry point behind an API Gateway HTTP API (payload format 2.0). Refuses, before the
@@ -27,6 +29,10 @@ import java.util.Map;
  * the same controllers as the local server.
  */
 public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
+
+    // RFC 9110 §5.1 token characters, and visible ASCII with inner spaces and tabs.
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern HEADER_VALUE = Pattern.compile("[\\x21-\\x7E]([\\x20-\\x7E\\t]*[\\x21-\\x7E])?|");
 
     /** The handler Lambda instantiates: builds its own application context. */
     public VendLambdaHandler() {
@@ -57,6 +63,9 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
                 || event.getRequestContext().getHttp() == null) {
             return DenialReason.UNSUPPORTED_EVENT;
         }
+        if (!trimmedHeadersAreValid(event) || !bodyDecodes(event)) {
+            return DenialReason.MALFORMED_REQUEST;
+        }
         if (!isTokenPath(event)) {
             return null;
         }
@@ -73,6 +82,42 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
             return DenialReason.MISSING_PARAMETER;
         }
         return size > TokenExchangeForm.MAX_BODY_BYTES ? DenialReason.REQUEST_TOO_LARGE : null;
+    }
+
+    /**
+     * Trims the optional white space around each header value (RFC 9110 §5.5), then refuses
+     * names or values with control or non-ASCII characters, which the framework would otherwise
+     * reject with an exception while building the request.
+     */
+    private static boolean trimmedHeadersAreValid(APIGatewayV2HTTPEvent event) {
+        Map<String, String> headers = event.getHeaders();
+        if (headers == null) {
+            return true;
+        }
+        var trimmed = new HashMap<String, String>();
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String value = header.getValue() == null ? "" : header.getValue().strip();
+            if (header.getKey() == null || !HEADER_NAME.matcher(header.getKey()).matches()
+                    || !HEADER_VALUE.matcher(value).matches()) {
+                return false;
+            }
+            trimmed.put(header.getKey(), value);
+        }
+        event.setHeaders(trimmed);
+        return true;
+    }
+
+    /** A body flagged base64 must be base64, or the framework fails decoding it. */
+    private static boolean bodyDecodes(APIGatewayV2HTTPEvent event) {
+        if (!event.getIsBase64Encoded() || event.getBody() == null) {
+            return true;
+        }
+        try {
+            Base64.getDecoder().decode(event.getBody());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean isTokenPath(APIGatewayV2HTTPEvent event) {
