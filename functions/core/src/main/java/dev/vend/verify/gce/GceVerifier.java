@@ -5,6 +5,7 @@ import dev.vend.model.Attestation;
 import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.verify.ClaimAttributes;
 import dev.vend.verify.IdentityVerifier;
 import dev.vend.verify.IssuerConfig;
 import dev.vend.verify.StrictJws;
@@ -48,9 +49,9 @@ public final class GceVerifier implements IdentityVerifier {
         String challenge = GceClaims.challengeFromAudience(jws.claims(), issuer);
         GceMapping.requireComputeEngine(jws.claims());
 
-        Map<String, AttributeValue> attributes = GceMapping.attributes(jws.claims(), issuer);
+        Map<String, AttributeValue> attributes = ClaimAttributes.attributes(jws.claims(), issuer);
         var identity = new VerifiedIdentity(source(), issuer.id(), issuer.issuer(),
-                GceMapping.immutableId(attributes, issuer), attributes, expiresAt,
+                ClaimAttributes.immutableId(attributes, issuer), attributes, expiresAt,
                 attestation.sha256());
         config.challenges().consume(challenge, identity);
         return identity;

@@ -5,6 +5,7 @@ import dev.vend.model.Attestation;
 import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.verify.ClaimAttributes;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.IdentityVerifier;
@@ -44,8 +45,8 @@ public final class OidcVerifier implements IdentityVerifier {
         SignatureCheck.verify(jws, header, config.keys().forIssuer(issuer));
 
         Instant expiresAt = ClaimChecks.check(jws.claims(), issuer, now);
-        Map<String, AttributeValue> attributes = ClaimMapper.attributes(jws.claims(), issuer);
-        String immutableId = ClaimMapper.immutableId(attributes, issuer);
+        Map<String, AttributeValue> attributes = ClaimAttributes.attributes(jws.claims(), issuer);
+        String immutableId = ClaimAttributes.immutableId(attributes, issuer);
 
         var identity = new VerifiedIdentity(source(), issuer.id(), issuer.issuer(), immutableId,
                 attributes, expiresAt, attestation.sha256());

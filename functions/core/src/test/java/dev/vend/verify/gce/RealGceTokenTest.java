@@ -13,6 +13,7 @@ import dev.vend.model.Attestation;
 import dev.vend.model.AttributeValue;
 import dev.vend.model.TokenTypes;
 import dev.vend.testsupport.RealDocs;
+import dev.vend.verify.ClaimAttributes;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.HttpsFetcher;
@@ -123,7 +124,7 @@ class RealGceTokenTest {
         StrictJws jws = StrictJws.parse(token);
         GceMapping.requireComputeEngine(jws.claims());
 
-        Map<String, AttributeValue> attributes = GceMapping.attributes(jws.claims(),
+        Map<String, AttributeValue> attributes = ClaimAttributes.attributes(jws.claims(),
                 registry.byId("gce").orElseThrow());
 
         assertThat(attributes).containsEntry("project_id",

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.vend.verify.oidc;
+package dev.vend.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vend.model.AttributeValue;
-import dev.vend.verify.ClaimSpec;
-import dev.vend.verify.DenialException;
-import dev.vend.verify.DenialReason;
-import dev.vend.verify.IssuerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +11,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps verified claims to typed attributes, as the issuer's claim catalog declares them. A claim
- * of another JSON type than declared is left out, so it can never match a policy: a GitLab
- * {@code project_id} sent as a list does not satisfy a policy pinning one project.
+ * Maps verified JWT claims to typed attributes, as the issuer's claim catalog declares them, for
+ * the OIDC and GCE verifiers. A claim of another JSON type than declared is left out, so it can
+ * never match a policy: a GitLab {@code project_id} sent as a list does not satisfy a policy
+ * pinning one project. Stateless and thread-safe.
  */
-final class ClaimMapper {
+public final class ClaimAttributes {
 
-    private ClaimMapper() {
+    private ClaimAttributes() {
     }
 
-    static Map<String, AttributeValue> attributes(ObjectNode claims, IssuerConfig issuer) {
+    /** The typed attributes of verified claims, by the issuer entry's claim catalog. */
+    public static Map<String, AttributeValue> attributes(ObjectNode claims, IssuerConfig issuer) {
         var out = new LinkedHashMap<String, AttributeValue>();
         for (ClaimSpec spec : issuer.claimCatalog()) {
             AttributeValue value = typed(find(claims, spec.path()), spec);
@@ -40,7 +38,7 @@ final class ClaimMapper {
      * with {@code :}. A {@code %} or {@code :} inside a value is percent-encoded, so two different
      * sets of ids never join to the same text.
      */
-    static String immutableId(Map<String, AttributeValue> attributes, IssuerConfig issuer) {
+    public static String immutableId(Map<String, AttributeValue> attributes, IssuerConfig issuer) {
         var parts = new ArrayList<String>();
         for (String name : issuer.preset().immutableIdClaims()) {
             AttributeValue value = attributes.get(name);
