@@ -16,7 +16,9 @@ import java.util.stream.Stream;
 /**
  * Policies read from a folder of {@code .yaml}, {@code .yml} and {@code .json} documents, for the
  * local server and for {@code vend policy lint}. Every document is compiled at load; one bad
- * document refuses the whole folder, listing every problem. Immutable and thread-safe.
+ * document refuses the whole folder, listing every problem. Each issuer's policies are indexed on
+ * the attribute most of them pin exactly, so a request evaluates only the policies that could
+ * match it. Immutable and thread-safe.
  *
  * <p><strong>Limitation:</strong> the folder is read once at start; a changed policy takes effect
  * when the local server restarts.
@@ -24,10 +26,13 @@ import java.util.stream.Stream;
 public final class FolderPolicyStore implements PolicyStore {
 
     private final Map<String, List<Policy>> byIssuer;
+    private final Map<String, PolicyIndex> indexes;
 
     private FolderPolicyStore(List<Policy> policies) {
         this.byIssuer = policies.stream().collect(Collectors.groupingBy(Policy::issuerId,
                 Collectors.collectingAndThen(Collectors.toList(), List::copyOf)));
+        this.indexes = byIssuer.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, entry -> PolicyIndex.of(entry.getValue())));
     }
 
     /**
@@ -90,6 +95,12 @@ public final class FolderPolicyStore implements PolicyStore {
 
     @Override
     public List<Policy> candidates(VerifiedIdentity identity) {
+        PolicyIndex index = indexes.get(identity.issuerId());
+        return index == null ? List.of() : index.candidates(identity);
+    }
+
+    @Override
+    public List<Policy> forExplanation(VerifiedIdentity identity) {
         return byIssuer.getOrDefault(identity.issuerId(), List.of());
     }
 

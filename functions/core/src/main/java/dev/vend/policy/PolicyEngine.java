@@ -41,11 +41,23 @@ public final class PolicyEngine {
      * @throws dev.vend.verify.VendingFailure if the policy store can not answer
      */
     public Decision evaluate(VerifiedIdentity identity, TokenRequest request) {
+        return decide(store.candidates(identity), identity, request);
+    }
+
+    /**
+     * Evaluates every policy the store shows an operator for the identity (for
+     * {@code vend explain}); decides exactly as {@link #evaluate} does.
+     */
+    public Decision explain(VerifiedIdentity identity, TokenRequest request) {
+        return decide(store.forExplanation(identity), identity, request);
+    }
+
+    private Decision decide(List<Policy> found, VerifiedIdentity identity, TokenRequest request) {
         var outcomes = new ArrayList<PolicyOutcome>();
         var entitling = new ArrayList<Policy>();
         // In precedence order, so outcomes and the reported denial reason never depend on the
         // order a store happens to return candidates in.
-        List<Policy> candidates = store.candidates(identity).stream()
+        List<Policy> candidates = found.stream()
                 .filter(policy -> policy.issuerId().equals(identity.issuerId()))
                 .sorted(PRECEDENCE)
                 .toList();

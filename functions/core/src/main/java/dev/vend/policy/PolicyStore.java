@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Where compiled policies come from. Implementations return every policy that could match the
- * identity (at least all of its issuer's) and are thread-safe.
+ * identity (they may return more, never fewer) and are thread-safe.
  */
 public interface PolicyStore {
 
@@ -17,4 +17,13 @@ public interface PolicyStore {
      *     place of an outage
      */
     List<Policy> candidates(VerifiedIdentity identity);
+
+    /**
+     * Every policy an operator may want to see for this identity in {@code vend explain}: by
+     * default the candidates; a store that narrows candidates by index returns the issuer's
+     * whole set here.
+     */
+    default List<Policy> forExplanation(VerifiedIdentity identity) {
+        return candidates(identity);
+    }
 }

@@ -99,7 +99,7 @@ public final class TokenVendingService {
      */
     public Explanation explain(TokenRequest request) {
         VerifiedIdentity identity = verifiers.verify(request.attestation());
-        return new Explanation(identity, policies.evaluate(identity, request));
+        return new Explanation(identity, policies.explain(identity, request));
     }
 
     private static Entitlement requireAllowed(Decision decision) {

@@ -98,9 +98,9 @@ class FolderPolicyStoreTest {
 
         FolderPolicyStore store = FolderPolicyStore.load(folder, compiler());
 
-        assertThat(store.candidates(identity("github-actions", Map.of())))
+        assertThat(store.forExplanation(identity("github-actions", Map.of())))
                 .extracting(Policy::id).containsExactly("gh-deploy");
-        assertThat(store.candidates(identity("gitlab-com", Map.of())))
+        assertThat(store.forExplanation(identity("gitlab-com", Map.of())))
                 .extracting(Policy::id).containsExactly("gl-deploy");
         assertThat(store.candidates(identity("cluster-a", Map.of()))).isEmpty();
     }
@@ -214,7 +214,50 @@ class FolderPolicyStoreTest {
                 """);
         var store = FolderPolicyStore.of(List.of(github));
 
-        assertThat(store.candidates(identity("github-actions", Map.of()))).containsExactly(github);
+        assertThat(store.candidates(identity("github-actions", Map.of("repository_owner_id",
+                "1001")))).containsExactly(github);
+        assertThat(store.forExplanation(identity("github-actions", Map.of())))
+                .containsExactly(github);
         assertThat(store.candidates(identity("gitlab-com", Map.of()))).isEmpty();
+    }
+
+    @Test
+    void candidatesWhenManyOwnersPinnedThenOnlyPoliciesThatCouldMatchAreReturned() {
+        var policies = new java.util.ArrayList<Policy>();
+        for (int i = 0; i < 1_000; i++) {
+            policies.add(PolicyFixtures.compile(GITHUB_YAML.replace("gh-deploy", "gh-" + i)
+                    .replace("\"1001\"", "\"" + (5_000 + i) + "\"")));
+        }
+        policies.add(PolicyFixtures.compile(GITHUB_YAML.replace("gh-deploy", "gh-either")
+                .replace("\"1001\"", "{anyOf: [\"5007\", \"9999\"]}")));
+        FolderPolicyStore store = FolderPolicyStore.of(policies);
+
+        var owner7 = identity("github-actions",
+                Map.of("repository_owner_id", "5007", "repository_id", "123"));
+        var stranger = identity("github-actions",
+                Map.of("repository_owner_id", "1", "repository_id", "123"));
+
+        assertThat(store.candidates(owner7)).extracting(Policy::id)
+                .containsExactlyInAnyOrder("gh-7", "gh-either");
+        assertThat(store.candidates(stranger)).isEmpty();
+        assertThat(store.forExplanation(stranger)).hasSize(1_001);
+    }
+
+    @Test
+    void candidatesWhenPolicyDoesNotPinTheIndexedAttributeThenAlwaysACandidate() {
+        var pinned = PolicyFixtures.compile(GITHUB_YAML);
+        var pinned2 = PolicyFixtures.compile(GITHUB_YAML.replace("gh-deploy", "gh-2")
+                .replace("\"1001\"", "\"1002\""));
+        var byRepositoryOnly = PolicyFixtures.compile(GITHUB_YAML.replace("gh-deploy", "gh-repo")
+                .replace("  repository_owner_id: \"1001\"\n", "  repository_owner_id: "
+                        + "{anyOf: [\"1001\", \"1002\", \"1003\"]}\n"));
+        FolderPolicyStore store = FolderPolicyStore.of(List.of(pinned, pinned2, byRepositoryOnly));
+
+        var owner3 = identity("github-actions",
+                Map.of("repository_owner_id", "1003", "repository_id", "123"));
+        var noOwner = identity("github-actions", Map.of("repository_id", "123"));
+
+        assertThat(store.candidates(owner3)).extracting(Policy::id).containsExactly("gh-repo");
+        assertThat(store.candidates(noOwner)).isEmpty();
     }
 }
