@@ -25,6 +25,11 @@ import io.micronaut.core.bind.annotation.Bindable;
  *     own when absent
  * @param policyTable the DynamoDB policy table ({@code VEND_POLICY_TABLE}); when set, policies
  *     are read from it instead of {@code policiesFolder}
+ * @param azureIntermediatesFile a PEM file of the intermediate certificates between Azure IMDS
+ *     signing certificates and the bundled roots; without it every Azure proof is refused
+ * @param awsLegacyDocumentForms the older EC2 instance-document forms to accept besides
+ *     RSA-2048, comma-separated: {@code pkcs7} (DSA, no region separation) and {@code signature}
+ *     (RSA-1024); none when absent
  */
 @ConfigurationProperties("vend")
 public record VendSettings(
@@ -39,7 +44,9 @@ public record VendSettings(
         @Bindable(defaultValue = "300") long jwksMaxAgeSeconds,
         @Bindable(defaultValue = "3600") long maxLifetimeSeconds,
         @Nullable String kmsEndpoint,
-        @Nullable String policyTable) {
+        @Nullable String policyTable,
+        @Nullable String azureIntermediatesFile,
+        @Nullable String awsLegacyDocumentForms) {
 
     /** The canonical constructor, the one Micronaut binds. */
     @Creator
@@ -54,6 +61,6 @@ public record VendSettings(
             @Nullable String kmsEndpoint) {
         this(issuerUrl, issuersFile, policiesFolder, stateDir, localKeyAlgorithm, signingKeys,
                 singleUseTable, dynamodbEndpoint, jwksMaxAgeSeconds, maxLifetimeSeconds,
-                kmsEndpoint, null);
+                kmsEndpoint, null, null, null);
     }
 }
