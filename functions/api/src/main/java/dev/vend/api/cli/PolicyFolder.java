@@ -14,6 +14,7 @@ import dev.vend.verify.IssuerConfig;
 import dev.vend.verify.IssuerRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A policy folder as the {@code vend policy} commands see it: every document compiled against
@@ -55,6 +57,39 @@ record PolicyFolder(PolicyCompiler compiler, List<PolicyTableSync.Source> source
     /** A store of the compiled policies, for evaluation. */
     FolderPolicyStore store() {
         return FolderPolicyStore.of(policies());
+    }
+
+    /**
+     * Loads the folder for a command, printing registry problems instead of throwing.
+     *
+     * @return the loaded folder, or null when the issuer registry itself is invalid
+     */
+    static @Nullable PolicyFolder loadOrReport(Path folder, PolicyOptions options,
+            PrintWriter out) {
+        try {
+            return load(folder, options);
+        } catch (InvalidConfigurationException e) {
+            e.problems().forEach(problem -> out.println("issuer registry: " + problem));
+            return null;
+        }
+    }
+
+    /**
+     * Loads the folder for a command that needs every policy valid, printing the problems and
+     * "{@code not <what>}" when there are any.
+     *
+     * @return the loaded folder, or null when anything is wrong
+     */
+    static @Nullable PolicyFolder loadClean(Path folder, PolicyOptions options, PrintWriter out,
+            String what) {
+        PolicyFolder loaded = loadOrReport(folder, options, out);
+        if (loaded != null && !loaded.clean()) {
+            loaded.problems().forEach(out::println);
+            out.println("not " + what + ": " + loaded.problems().size() + " problem(s) in "
+                    + folder);
+            return null;
+        }
+        return loaded;
     }
 
     /**

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.cli;
 
-import dev.vend.verify.InvalidConfigurationException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -32,11 +31,8 @@ final class PolicyLintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PolicyFolder loaded;
-        try {
-            loaded = PolicyFolder.load(folder, options);
-        } catch (InvalidConfigurationException e) {
-            e.problems().forEach(problem -> out.println("issuer registry: " + problem));
+        PolicyFolder loaded = PolicyFolder.loadOrReport(folder, options, out);
+        if (loaded == null) {
             return 1;
         }
         loaded.problems().forEach(out::println);

@@ -4,7 +4,6 @@ package dev.vend.api.cli;
 import dev.vend.aws.AwsFailures;
 import dev.vend.aws.DynamoDbClients;
 import dev.vend.aws.policy.PolicyTableSync;
-import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.VendingFailure;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -57,16 +56,8 @@ final class PolicySyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PolicyFolder loaded;
-        try {
-            loaded = PolicyFolder.load(folder, options);
-        } catch (InvalidConfigurationException e) {
-            e.problems().forEach(problem -> out.println("issuer registry: " + problem));
-            return 1;
-        }
-        if (!loaded.clean()) {
-            loaded.problems().forEach(out::println);
-            out.println("not synced: " + loaded.problems().size() + " problem(s) in " + folder);
+        PolicyFolder loaded = PolicyFolder.loadClean(folder, options, out, "synced");
+        if (loaded == null) {
             return 1;
         }
         return sync(loaded, out);

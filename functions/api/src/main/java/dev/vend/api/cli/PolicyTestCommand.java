@@ -13,7 +13,6 @@ import dev.vend.policy.Decision;
 import dev.vend.policy.PolicyEngine;
 import dev.vend.policy.PolicyOutcome;
 import dev.vend.verify.ClaimSpec;
-import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.IssuerConfig;
 import dev.vend.verify.IssuerRegistry;
 import java.io.PrintWriter;
@@ -71,16 +70,8 @@ final class PolicyTestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PolicyFolder loaded;
-        try {
-            loaded = PolicyFolder.load(folder, options);
-        } catch (InvalidConfigurationException e) {
-            e.problems().forEach(problem -> out.println("issuer registry: " + problem));
-            return 1;
-        }
-        if (!loaded.clean()) {
-            loaded.problems().forEach(out::println);
-            out.println("not tested: " + loaded.problems().size() + " problem(s) in " + folder);
+        PolicyFolder loaded = PolicyFolder.loadClean(folder, options, out, "tested");
+        if (loaded == null) {
             return 1;
         }
         var problems = new ArrayList<String>();
