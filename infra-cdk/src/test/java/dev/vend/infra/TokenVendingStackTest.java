@@ -350,7 +350,7 @@ class TokenVendingStackTest {
     }
 
     @Test
-    void alarmsFireOnFunctionErrorsFunctionThrottlesAndApiServerErrors() {
+    void alarmsFireOnFunctionErrorsThrottlesApiServerErrorsAndVendsOwnErrorMetric() {
         Map<String, Map<String, Object>> alarms = template.findResources("AWS::CloudWatch::Alarm");
         List<String> metrics = alarms.values().stream()
                 .map(alarm -> propertiesOf(alarm).get("Namespace") + "/"
@@ -358,7 +358,8 @@ class TokenVendingStackTest {
                 .toList();
 
         assertThat(metrics).containsExactlyInAnyOrder(
-                "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/ApiGateway/5xx");
+                "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/ApiGateway/5xx",
+                "Vend/Requests");
         assertThat(alarms).allSatisfy((id, alarm) -> assertThat(propertiesOf(alarm))
                 .containsEntry("Threshold", 1)
                 .containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold")
@@ -367,7 +368,8 @@ class TokenVendingStackTest {
                 .containsEntry("Period", 300));
         assertThat(JSON.valueToTree(alarms).toString())
                 .contains("{\"Name\":\"FunctionName\",\"Value\":{\"Ref\":\"" + functionId)
-                .contains("{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\"" + apiId);
+                .contains("{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\"" + apiId)
+                .contains("{\"Name\":\"decision\",\"Value\":\"error\"}");
     }
 
     @Test

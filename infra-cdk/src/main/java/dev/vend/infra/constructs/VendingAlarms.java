@@ -2,11 +2,13 @@
 package dev.vend.infra.constructs;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigatewayv2.HttpApi;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.lambda.Function;
@@ -31,8 +33,9 @@ public final class VendingAlarms extends Construct {
     private final Alarm functionErrors;
     private final Alarm functionThrottles;
     private final Alarm apiServerErrors;
+    private final Alarm vendErrors;
 
-    /** Creates the three alarms for {@code function} and {@code api}. */
+    /** Creates the four alarms for {@code function} and {@code api}. */
     public VendingAlarms(Construct scope, String id, Function function, HttpApi api) {
         super(scope, id);
         MetricOptions sum = MetricOptions.builder()
@@ -45,11 +48,17 @@ public final class VendingAlarms extends Construct {
                 "Vend's function was throttled: callers were refused");
         this.apiServerErrors = alarm("ApiServerErrors", api.metricServerError(sum),
                 "Vend's API answered 5xx");
+        // From the function's own CloudWatch Embedded Metric Format lines (MetricsAuditLog).
+        this.vendErrors = alarm("VendErrors", Metric.Builder.create()
+                        .namespace("Vend").metricName("Requests")
+                        .dimensionsMap(Map.of("decision", "error"))
+                        .period(Duration.minutes(PERIOD_MINUTES)).statistic("Sum").build(),
+                "Vend failed requests: a dependency outage (503) or its own fault (500)");
     }
 
     /** The alarms, to attach actions to. */
     public List<Alarm> alarms() {
-        return List.of(functionErrors, functionThrottles, apiServerErrors);
+        return List.of(functionErrors, functionThrottles, apiServerErrors, vendErrors);
     }
 
     private Alarm alarm(String id, IMetric metric, String description) {

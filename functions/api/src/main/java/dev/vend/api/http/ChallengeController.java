@@ -17,6 +17,7 @@ import io.micronaut.http.annotation.Post;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /challenge}: hands out a single-use challenge valid five minutes, which the next
@@ -42,6 +43,7 @@ public class ChallengeController {
     @Post(uri = "/challenge", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<String> challenge() {
         String requestId = RequestIds.next();
+        MDC.put(LogFields.REQUEST_ID, requestId);
         var audit = AuditRecorder.begin(requestId, "challenge", clock);
         try {
             Challenges.Issued issued = challenges.issue();
@@ -55,6 +57,8 @@ public class ChallengeController {
             audit.failed(failure.kind());
             auditLog.record(audit.end());
             return Responses.error(OAuthErrors.of(failure.kind()), requestId);
+        } finally {
+            MDC.remove(LogFields.REQUEST_ID);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vend.api.http;
 
 import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
+import dev.vend.audit.LogFields;
 import dev.vend.model.IssuedToken;
 import dev.vend.model.TokenRequest;
 import dev.vend.parse.TokenExchangeForm;
@@ -21,6 +22,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import org.slf4j.MDC;
 
 /**
  * {@code POST /token}: RFC 8693 token exchange. Thin: refuse what the request bytes alone show is
@@ -44,6 +46,16 @@ public class TokenController {
             produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<String> token(HttpRequest<?> request, @Nullable @Body String body) {
         String requestId = RequestIds.next();
+        MDC.put(LogFields.REQUEST_ID, requestId);
+        try {
+            return exchange(request, body, requestId);
+        } finally {
+            MDC.remove(LogFields.REQUEST_ID);
+        }
+    }
+
+    private MutableHttpResponse<String> exchange(HttpRequest<?> request, @Nullable String body,
+            String requestId) {
         TokenRequest parsed;
         try {
             parsed = parse(request, body == null ? "" : body, requestId);

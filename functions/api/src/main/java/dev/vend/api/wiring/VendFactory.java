@@ -3,11 +3,12 @@ package dev.vend.api.wiring;
 
 import dev.vend.api.snapstart.RestoreAwareClient;
 import dev.vend.audit.AuditLog;
-import dev.vend.challenge.Challenges;
+import dev.vend.audit.JsonAuditLog;
+import dev.vend.audit.MetricsAuditLog;
 import dev.vend.aws.DynamoDbClients;
 import dev.vend.aws.kms.KmsClients;
 import dev.vend.aws.singleuse.DynamoDbSingleUseStore;
-import dev.vend.audit.JsonAuditLog;
+import dev.vend.challenge.Challenges;
 import dev.vend.issue.KeyRing;
 import dev.vend.vend.TokenVendingService;
 import dev.vend.verify.HttpsFetcher;
@@ -16,6 +17,7 @@ import dev.vend.verify.SingleUseStore;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Secondary;
+import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
@@ -37,10 +39,16 @@ public class VendFactory {
         return Clock.systemUTC();
     }
 
+    /**
+     * The audit log: JSON lines, plus one CloudWatch metric line per event wherever Vend does not
+     * run as the local server (whose output is read by people and the demo).
+     */
     @Singleton
     @Secondary
-    AuditLog auditLog() {
-        return new JsonAuditLog();
+    AuditLog auditLog(Environment environment, Clock clock) {
+        AuditLog audit = new JsonAuditLog();
+        return environment.getActiveNames().contains("local") ? audit
+                : new MetricsAuditLog(audit, clock);
     }
 
     @Singleton
