@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * Runs Vend's Lambda handler in-process on a real application context, with an issuer registry
  * and policies written to a folder, and captures every log line (audit included) for assertions.
  */
-final class LambdaHarness implements AutoCloseable {
+public final class LambdaHarness implements AutoCloseable {
 
-    static final String VEND_ISSUER = "https://vend.test";
-    static final String FORM = "application/x-www-form-urlencoded";
+    public static final String VEND_ISSUER = "https://vend.test";
+    public static final String FORM = "application/x-www-form-urlencoded";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApplicationContext context;
@@ -55,6 +55,15 @@ final class LambdaHarness implements AutoCloseable {
      */
     static LambdaHarness start(Path dir, String issuersYaml, Map<String, String> policies,
             Clock clock) {
+        return startWith(dir, issuersYaml, policies, clock);
+    }
+
+    /**
+     * Starts a handler whose context holds the given beans (a clock, an audit log) in place of
+     * the factory's.
+     */
+    public static LambdaHarness startWith(Path dir, String issuersYaml,
+            Map<String, String> policies, Object... singletons) {
         try {
             Path policyDir = Files.createDirectories(dir.resolve("policies"));
             for (Map.Entry<String, String> policy : policies.entrySet()) {
@@ -69,7 +78,7 @@ final class LambdaHarness implements AutoCloseable {
             ApplicationContext context = ApplicationContext.builder()
                     .environments("function", "lambda", "test")
                     .properties(properties)
-                    .singletons(clock)
+                    .singletons(singletons)
                     .start();
             return new LambdaHarness(context);
         } catch (IOException e) {
@@ -77,9 +86,15 @@ final class LambdaHarness implements AutoCloseable {
         }
     }
 
-    /** A complete payload v2 event. */
+    /** A complete payload v2 event with a plain body. */
     static APIGatewayV2HTTPEvent event(String method, String path, Map<String, String> headers,
             String body) {
+        return event(method, path, headers, body, false);
+    }
+
+    /** A complete payload v2 event; {@code base64} sets the event's body flag as given. */
+    public static APIGatewayV2HTTPEvent event(String method, String path,
+            Map<String, String> headers, String body, boolean base64) {
         var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
                 .withMethod(method).withPath(path).withProtocol("HTTP/1.1")
                 .withSourceIp("192.0.2.10").withUserAgent("vend-test").build();
@@ -90,7 +105,7 @@ final class LambdaHarness implements AutoCloseable {
         return APIGatewayV2HTTPEvent.builder()
                 .withVersion("2.0").withRouteKey("$default").withRawPath(path)
                 .withRawQueryString("").withHeaders(headers).withRequestContext(requestContext)
-                .withBody(body).withIsBase64Encoded(false).build();
+                .withBody(body).withIsBase64Encoded(base64).build();
     }
 
     /** A form POST to /token. */
@@ -98,7 +113,7 @@ final class LambdaHarness implements AutoCloseable {
         return event("POST", "/token", new HashMap<>(Map.of("content-type", FORM)), form);
     }
 
-    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
+    public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         return handler.handleRequest(event, new MockLambdaContext());
     }
 
