@@ -18,6 +18,7 @@ if [[ -z ${VEND_URL:-} || ${1:-} == -* ]]; then
     exit 2
 fi
 vend_url=${VEND_URL%/}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 imds=${VEND_IMDS_URL:-http://169.254.169.254}
 imds=${imds%/}
 
@@ -30,17 +31,7 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-status=$(curl --silent --show-error --max-time 15 --output "$work/challenge" \
-    --write-out '%{http_code}' --request POST --header 'Content-Length: 0' \
-    "$vend_url/challenge") || status=000
-case $status in
-    200) ;;
-    503 | 000) die 3 "no challenge from Vend (HTTP $status); try again later" ;;
-    *) die 1 "Vend refused the challenge request (HTTP $status)" ;;
-esac
-challenge=$(sed -nE 's/.*"challenge"[[:space:]]*:[[:space:]]*"([a-z0-9]{32})".*/\1/p' \
-    "$work/challenge")
-[[ -n $challenge ]] || die 1 "Vend's challenge has an unexpected shape"
+challenge=$(bash "$here/../lib/vend-challenge.sh" "$vend_url") || exit $?
 
 # Azure IMDS: never through a proxy, and only with Metadata: true. The challenge is [a-z0-9].
 curl --silent --show-error --fail --noproxy '*' --max-time 5 --retry 2 -H 'Metadata: true' \
@@ -50,6 +41,5 @@ curl --silent --show-error --fail --noproxy '*' --max-time 5 --retry 2 -H 'Metad
 grep -q '"signature"' "$work/attested.json" ||
     die 3 "the instance metadata service sent no attested document"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$here/../lib/vend-exchange.sh" "$vend_url" "$work/attested.json" "${1:-}" "${2:-}" \
     "$ATTESTED_TYPE"

@@ -28,6 +28,7 @@ if [[ -z ${VEND_URL:-} || ${1:-} == -* ]]; then
     exit 2
 fi
 vend_url=${VEND_URL%/}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server_id=${VEND_SERVER_ID:-$vend_url}
 imds=${VEND_IMDS_URL:-http://169.254.169.254}
 imds=${imds%/}
@@ -86,16 +87,7 @@ signature=$(sed '/^-----/d' "$work/rsa2048" | tr -d '\r\n')
 [[ $signature =~ ^[A-Za-z0-9+/=]+$ ]] || die 3 "unexpected rsa2048 signature"
 
 # --- A fresh Vend challenge. ------------------------------------------------------------------
-status=$(curl --silent --show-error --max-time 15 --output "$work/challenge" \
-    --write-out '%{http_code}' --request POST --header 'Content-Length: 0' \
-    "$vend_url/challenge") || status=000
-case $status in
-    200) ;;
-    503 | 000) die 3 "no challenge from Vend (HTTP $status); try again later" ;;
-    *) die 1 "Vend refused the challenge request (HTTP $status)" ;;
-esac
-challenge=$(member challenge "$work/challenge")
-[[ $challenge =~ ^[a-z0-9]{32}$ ]] || die 1 "Vend's challenge has an unexpected shape"
+challenge=$(bash "$here/../lib/vend-challenge.sh" "$vend_url") || exit $?
 
 # --- SigV4 (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). -----
 # HMAC-SHA256 is computed here from openssl's SHA-256, so no key is ever an openssl argument.
@@ -166,5 +158,4 @@ if $proof_only; then
     [[ -t 1 ]] && echo # exactly the JSON into files and pipes
     exit 0
 fi
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$here/../lib/vend-exchange.sh" "$vend_url" "$work/bundle.json" "${1:-}" "${2:-}" "$BUNDLE_TYPE"

@@ -20,6 +20,7 @@ if [[ -z ${VEND_URL:-} || ${1:-} == -* ]]; then
     exit 2
 fi
 vend_url=${VEND_URL%/}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 vend_audience=${VEND_AUDIENCE:-$vend_url}
 metadata=${VEND_METADATA_URL:-http://metadata.google.internal}
 metadata=${metadata%/}
@@ -34,17 +35,7 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-status=$(curl --silent --show-error --max-time 15 --output "$work/challenge" \
-    --write-out '%{http_code}' --request POST --header 'Content-Length: 0' \
-    "$vend_url/challenge") || status=000
-case $status in
-    200) ;;
-    503 | 000) die 3 "no challenge from Vend (HTTP $status); try again later" ;;
-    *) die 1 "Vend refused the challenge request (HTTP $status)" ;;
-esac
-challenge=$(sed -nE 's/.*"challenge"[[:space:]]*:[[:space:]]*"([a-z0-9]{32})".*/\1/p' \
-    "$work/challenge")
-[[ -n $challenge ]] || die 1 "Vend's challenge has an unexpected shape"
+challenge=$(bash "$here/../lib/vend-challenge.sh" "$vend_url") || exit $?
 
 # Google's metadata server: never through a proxy, and only with Metadata-Flavor: Google.
 curl --silent --show-error --fail --noproxy '*' --max-time 5 --retry 2 \
@@ -55,5 +46,4 @@ curl --silent --show-error --fail --noproxy '*' --max-time 5 --retry 2 \
     die 3 "no identity token from the metadata server at $metadata"
 [[ -s $work/identity.jwt ]] || die 3 "the metadata server sent an empty identity token"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$here/../lib/vend-exchange.sh" "$vend_url" "$work/identity.jwt" "${1:-}" "${2:-}" "$JWT_TYPE"
