@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * by operation, identity source and decision (and by decision alone), in the {@code Vend}
  * namespace. Lambda's log
  * pipeline turns the line into metrics with no API call. The line holds no token, proof or
- * identity, only those three dimensions. Thread-safe.
- *
- * @see <a href="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html">EMF specification</a>
+ * identity, only those three dimensions. Thread-safe. The line follows the CloudWatch Embedded
+ * Metric Format specification ({@code _aws.CloudWatchMetrics} with namespace, dimension sets
+ * and metric definitions).
  */
 public final class MetricsAuditLog implements AuditLog {
 
