@@ -15,7 +15,7 @@ import java.util.Map;
  * One cold start of Vend as Lambda runs it: the handler's no-argument constructor builds the
  * application context from the environment (VEND_ISSUER_URL, …), then one POST /token with the
  * form read from the file named by the first argument. Prints "RESULT <status> <ms since JVM
- * start> <ms since JVM start when the handler was built>". With a second argument "prime", runs
+ * start> <ms since JVM start when the handler was built> <CPU ms of the process>". With a second argument "prime", runs
  * the SnapStart priming first and brackets the first request with two marker classes, so a
  * -Xlog:class+load log shows what it still loads.
  */
@@ -43,8 +43,14 @@ public final class VendProbe {
         new AfterFirstRequest();
         long millis = sinceJvmStart();
         System.out.println("RESULT " + response.getStatusCode() + " " + millis + " "
-                + initMillis);
+                + initMillis + " " + cpuMillis());
         System.exit(response.getStatusCode() == 200 ? 0 : 1);
+    }
+
+    /** CPU time of the whole process so far, all threads (JIT and GC included). */
+    static long cpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
     }
 
     private static long sinceJvmStart() {

@@ -49,7 +49,10 @@ mvn -B -o -q -Dstyle.color=never -f "$work/processor-pom.xml" dependency:build-c
 processors="$(cat "$work/processor-cp.txt")"
 mkdir -p "$work/hello" "$work/probe"
 javac -d "$work/hello" -cp "$bare_cp" -processorpath "$processors:$bare_cp" \
-    "$here/hello/HelloController.java" "$here/hello/HelloProbe.java"
+    "$here/hello/HelloController.java" "$here/hello/HelloProbe.java" \
+    "$here/hello/HelloLogging.java"
+mkdir -p "$work/hello/META-INF/services"
+echo hello.HelloLogging > "$work/hello/META-INF/services/ch.qos.logback.classic.spi.Configurator"
 python3 "$here/merge_jars.py" "$work/bare.jar" "$work/hello" $(cat "$work/bare-cp.txt")
 javac -d "$work/probe" -cp "$jar" "$here/VendProbe.java"
 

@@ -28,7 +28,9 @@ public final class HelloProbe {
         int status = handler.handleRequest(event, new MockLambdaContext()).getStatusCode();
         long millis = System.currentTimeMillis()
                 - ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("RESULT " + status + " " + millis + " " + initMillis);
+        long cpuMillis = ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        System.out.println("RESULT " + status + " " + millis + " " + initMillis + " " + cpuMillis);
         System.exit(status == 200 ? 0 : 1);
     }
 }

@@ -110,8 +110,10 @@ public final class TokenIssuer {
         if (credentials == null) {
             throw VendingFailure.permanent("no STS vendor is configured", null);
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         AwsCredentials issued = credentials.assumeRole(session);
+        // Read after STS answered: expires_in counts from the response, not from before a slow
+        // STS call, or it would promise the caller more time than the session has.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiry = issued.expiration().truncatedTo(ChronoUnit.SECONDS);
         return new IssuedToken(issued.sessionToken(), TokenTypes.AWS_CREDENTIALS, "N_A",
                 issued.accessKeyId(), now, expiry, Set.of(), issued);

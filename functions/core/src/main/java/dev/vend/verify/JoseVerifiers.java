@@ -19,9 +19,16 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  */
 public final class JoseVerifiers {
 
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
-
     private JoseVerifiers() {
+    }
+
+    /**
+     * The provider, made when the first ECDSA signature is checked: building it registers every
+     * BouncyCastle algorithm, which costs a cold start 100 ms or more, and a deployment whose
+     * issuers all sign with RSA never needs it.
+     */
+    private static final class BouncyCastle {
+        static final Provider PROVIDER = new BouncyCastleProvider();
     }
 
     /** An RS256/RS384/RS512/PS* verifier for one public key. */
@@ -32,7 +39,7 @@ public final class JoseVerifiers {
     /** An ES256/ES384 verifier for one public key, running on BouncyCastle. */
     public static JWSVerifier ec(ECPublicKey key) throws JOSEException {
         var verifier = new ECDSAVerifier(key);
-        verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
+        verifier.getJCAContext().setProvider(BouncyCastle.PROVIDER);
         return verifier;
     }
 
@@ -59,6 +66,6 @@ public final class JoseVerifiers {
 
     /** The BouncyCastle provider instance Vend uses for ECDSA. */
     public static Provider bouncyCastle() {
-        return BOUNCY_CASTLE;
+        return BouncyCastle.PROVIDER;
     }
 }

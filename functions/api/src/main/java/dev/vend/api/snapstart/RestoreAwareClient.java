@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.snapstart;
 
+import dev.vend.Lazy;
 import dev.vend.RestoreAware;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -22,7 +23,10 @@ import software.amazon.awssdk.core.SdkClient;
  * know about restores.
  *
  * <p>Nothing is built before the first call, so a client no request used before the snapshot
- * holds nothing to drop. Thread-safe.
+ * holds nothing to drop. Even the stand-in is made on the first {@link #client()}: a dynamic
+ * proxy of an SDK client interface loads every request and response class the interface names
+ * (about 900 for DynamoDB), which a deployment that never uses the client should not pay for at
+ * start. Thread-safe.
  *
  * @param <T> the client interface, e.g. {@code DynamoDbClient}
  */
@@ -31,7 +35,7 @@ public final class RestoreAwareClient<T extends SdkClient> implements RestoreAwa
     private final String name;
     private final Supplier<? extends T> factory;
     private final Clock clock;
-    private final T standIn;
+    private final Lazy<T> standIn;
     private T current;
     private Instant builtAt = Instant.MIN;
 
@@ -46,8 +50,9 @@ public final class RestoreAwareClient<T extends SdkClient> implements RestoreAwa
         this.name = Objects.requireNonNull(name, "name");
         this.factory = Objects.requireNonNull(factory, "factory");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.standIn = type.cast(Proxy.newProxyInstance(type.getClassLoader(),
-                new Class<?>[] {type}, new Delegating()));
+        Objects.requireNonNull(type, "type");
+        this.standIn = new Lazy<>(() -> type.cast(Proxy.newProxyInstance(type.getClassLoader(),
+                new Class<?>[] {type}, new Delegating())));
     }
 
     /** The short name given at construction, e.g. {@code dynamodb}. */
@@ -57,7 +62,7 @@ public final class RestoreAwareClient<T extends SdkClient> implements RestoreAwa
 
     /** The client to keep: every call goes to the client of the current environment. */
     public T client() {
-        return standIn;
+        return standIn.get();
     }
 
     /** Closes the client built before the snapshot, with its connections and credentials. */

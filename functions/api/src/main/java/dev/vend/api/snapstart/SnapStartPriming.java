@@ -6,11 +6,13 @@ import dev.vend.api.wiring.VendAssembly;
 import io.micronaut.context.BeanLocator;
 import io.micronaut.crac.OrderedResource;
 import jakarta.inject.Singleton;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.crac.Context;
 import org.crac.Resource;
 import org.slf4j.Logger;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * on a throwaway context with a throwaway issuer key, static JWKS, signing key, discarding audit
  * log and in-memory single-use store. Classes are loaded and the hot paths warmed, and nothing of
  * the deployment is touched: no audit record, no consumed challenge or {@code jti}, no network.
+ * It also loads the JDK's default TLS context, which the deployment's HTTPS clients (JWKS and
+ * discovery fetches, STS) make only on their first use, so the first fetch after a restore does
+ * not pay for reading the trust store. No connection is opened.
  * A priming that fails is logged and the snapshot goes on; priming is an optimisation.
  *
  * <p><strong>After each restore</strong> it calls {@link RestoreAware#afterRestore()} on every
@@ -54,6 +59,7 @@ public class SnapStartPriming implements OrderedResource {
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
+        warmTls();
         try {
             lastPriming = SyntheticVend.run();
         } catch (RuntimeException e) {
@@ -65,6 +71,14 @@ public class SnapStartPriming implements OrderedResource {
             LOG.info("snapstart priming done in {} ms", millis);
         } else {
             LOG.warn("snapstart priming answered {} in {} ms", lastPriming.statuses(), millis);
+        }
+    }
+
+    private static void warmTls() {
+        try {
+            SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            LOG.warn("snapstart priming found no default TLS context");
         }
     }
 

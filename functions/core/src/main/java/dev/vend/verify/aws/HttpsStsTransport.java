@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
+import dev.vend.Lazy;
 import dev.vend.verify.VendingFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -12,15 +13,16 @@ import java.time.Duration;
 /**
  * Sends rebuilt requests to {@code https://<signed host>/} with the JVM's trust store, no
  * redirects and short timeouts. The host comes from the allowlist, so no private address is
- * reachable through it.
+ * reachable through it. The HTTP client, and with it the JVM's TLS context, is made on the first
+ * proof: a deployment that takes no AWS proofs never loads them.
  */
 final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
 
     private static final int MAX_BODY = 64 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build();
+    private final Lazy<HttpClient> client = new Lazy<>(() -> HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
 
     @Override
     public AwsVerifierConfig.StsReply send(AwsVerifierConfig.StsRequest request) {
@@ -29,7 +31,7 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
                 .POST(HttpRequest.BodyPublishers.ofString(request.body()));
         request.headers().forEach(builder::header);
         try {
-            HttpResponse<byte[]> response = client.send(builder.build(),
+            HttpResponse<byte[]> response = client.get().send(builder.build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             byte[] body = response.body();
             if (body.length > MAX_BODY) {
