@@ -102,6 +102,10 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
      * workload signs its IAM proof for {@link #host()}; Vend sends the rebuilt request to
      * {@link #url()}. Immutable.
      *
+     * <p><strong>Limitation:</strong> for a host that names no region (an emulator, a private
+     * name), Vend accepts any region in the proof's credential scope and leaves that check to
+     * the endpoint's STS.
+     *
      * @param url where rebuilt requests go: {@code scheme://host[:port]/}
      * @param host the signed host those requests carry: the host name in lower case, with
      *     {@code :port} when the URL names a port other than its scheme's default
