@@ -27,6 +27,8 @@ import software.amazon.awscdk.StackProps;
  *       it when the function is given one); default the function's embedded default
  *   <li>{@value #CUSTOM_DOMAIN_NAME} with {@value #CUSTOM_DOMAIN_CERTIFICATE_ARN} — serve the API
  *       on a custom domain, which then names the issuer
+ *   <li>{@value #STS_ENDPOINT} — one more {@code https} STS endpoint for the AWS IAM proofs the
+ *       function checks ({@code VEND_AWS_STS_ENDPOINT}); default none
  * </ul>
  */
 public final class TokenVendingApp {
@@ -57,6 +59,8 @@ public final class TokenVendingApp {
     public static final String CUSTOM_DOMAIN_NAME = "customDomainName";
     /** Context key: the ACM certificate ARN for the custom domain. */
     public static final String CUSTOM_DOMAIN_CERTIFICATE_ARN = "customDomainCertificateArn";
+    /** Context key: one more STS endpoint for AWS IAM proofs. */
+    public static final String STS_ENDPOINT = "stsEndpoint";
 
     /** Where {@code mvn package} leaves the shaded jar of functions/api, seen from infra-cdk. */
     public static final String DEFAULT_FUNCTION_JAR =
@@ -106,6 +110,7 @@ public final class TokenVendingApp {
                 .policiesFolder(resolvePoliciesFolder(context.apply(POLICIES_FOLDER), baseDir))
                 .issuersFile(resolveIssuersFile(context.apply(ISSUERS_FILE), baseDir))
                 .customDomain(customDomain(context))
+                .stsEndpoint(stringOrNull(context.apply(STS_ENDPOINT)))
                 .stackProps(StackProps.builder()
                         .description("Vend: workload token vending (runtime proof in,"
                                 + " short-lived token out)")

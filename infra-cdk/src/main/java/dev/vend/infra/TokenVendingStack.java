@@ -73,6 +73,7 @@ public final class TokenVendingStack extends Stack {
                         .signingKey(signingKey.key())
                         .policyTable(policyTable.table())
                         .singleUseTable(singleUseTable.table())
+                        .stsEndpoint(props.stsEndpoint())
                         .build());
         httpApi.routeTo(vendingFunction.alias());
         this.alarms = new VendingAlarms(this, "Alarms", vendingFunction.function(),

@@ -3,6 +3,7 @@ package dev.vend.infra;
 
 import dev.vend.infra.constructs.ApiThrottle;
 import dev.vend.infra.constructs.CustomDomain;
+import dev.vend.verify.aws.AwsVerifierConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,9 @@ import software.amazon.awscdk.StackProps;
  *     to load none (the table is then filled by other means, such as {@code vend policy sync})
  * @param issuersFile the issuer registry the documents are compiled against: the one the function
  *     uses (its embedded default unless configured); required with a policy folder
+ * @param stsEndpoint one more STS endpoint for the AWS IAM proofs the function checks
+ *     ({@code VEND_AWS_STS_ENDPOINT}), such as a FIPS or another partition's endpoint; an
+ *     {@code https} URL, or null for AWS's own endpoints alone
  */
 public record TokenVendingStackProps(
         Path functionJar,
@@ -29,7 +33,8 @@ public record TokenVendingStackProps(
         @Nullable CustomDomain customDomain,
         StackProps stackProps,
         @Nullable Path policiesFolder,
-        @Nullable Path issuersFile) {
+        @Nullable Path issuersFile,
+        @Nullable String stsEndpoint) {
 
     /** Refuses missing required components. */
     public TokenVendingStackProps {
@@ -40,6 +45,24 @@ public record TokenVendingStackProps(
         if (policiesFolder != null && issuersFile == null) {
             throw new IllegalArgumentException("a policy folder needs the issuer registry file its"
                     + " documents are compiled against");
+        }
+        if (stsEndpoint != null) {
+            checkStsEndpoint(stsEndpoint);
+        }
+    }
+
+    /**
+     * Refuses at synth what the function would refuse at start, and plain {@code http}, which the
+     * function accepts only for an emulator on its own loopback interface, never found in Lambda.
+     */
+    private static void checkStsEndpoint(String url) {
+        try {
+            var endpoint = AwsVerifierConfig.StsEndpoint.parse(url);
+            if (!"https".equals(endpoint.url().getScheme())) {
+                throw new IllegalArgumentException("the scheme must be https");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("stsEndpoint '" + url + "': " + e.getMessage(), e);
         }
     }
 
@@ -60,6 +83,7 @@ public record TokenVendingStackProps(
         private @Nullable Path policiesFolder;
         private @Nullable Path issuersFile;
         private @Nullable CustomDomain customDomain;
+        private @Nullable String stsEndpoint;
         private StackProps stackProps = StackProps.builder().build();
 
         private Builder(Path functionJar) {
@@ -99,6 +123,12 @@ public record TokenVendingStackProps(
             return this;
         }
 
+        /** Sets {@link TokenVendingStackProps#stsEndpoint()}; default none. */
+        public Builder stsEndpoint(@Nullable String stsEndpoint) {
+            this.stsEndpoint = stsEndpoint;
+            return this;
+        }
+
         /** Sets {@link TokenVendingStackProps#stackProps()}; default CDK's defaults. */
         public Builder stackProps(StackProps stackProps) {
             this.stackProps = stackProps;
@@ -110,7 +140,7 @@ public record TokenVendingStackProps(
             ApiThrottle challenge = challengeThrottle != null ? challengeThrottle
                     : ApiThrottle.challengeDefaultFor(throttle);
             return new TokenVendingStackProps(functionJar, throttle, challenge,
-                    customDomain, stackProps, policiesFolder, issuersFile);
+                    customDomain, stackProps, policiesFolder, issuersFile, stsEndpoint);
         }
     }
 }

@@ -77,6 +77,34 @@ class TokenVendingAppTest {
     }
 
     @Test
+    void propsFromContextWhenStsEndpointGivenThenKeptForTheFunction() throws IOException {
+        Path jar = jarAt(repo.resolve("f.jar"));
+        Map<String, Object> context = Map.of(TokenVendingApp.FUNCTION_JAR, jar.toString(),
+                TokenVendingApp.STS_ENDPOINT, " https://sts.cn-north-1.amazonaws.com.cn ");
+
+        assertThat(TokenVendingApp.propsFromContext(context::get, repo).stsEndpoint())
+                .isEqualTo("https://sts.cn-north-1.amazonaws.com.cn");
+        assertThat(TokenVendingApp.propsFromContext(
+                Map.<String, Object>of(TokenVendingApp.FUNCTION_JAR, jar.toString())::get, repo)
+                .stsEndpoint()).isNull();
+    }
+
+    @Test
+    void propsFromContextWhenStsEndpointNotHttpsOrNotBareThenRefusedNamingTheKey()
+            throws IOException {
+        Path jar = jarAt(repo.resolve("f.jar"));
+
+        for (String url : new String[] {"http://127.0.0.1:4566", "http://sts.example.com",
+                "https://sts.example.com/path", "https://user@sts.example.com"}) {
+            Map<String, Object> context = Map.of(TokenVendingApp.FUNCTION_JAR, jar.toString(),
+                    TokenVendingApp.STS_ENDPOINT, url);
+            assertThatThrownBy(() -> TokenVendingApp.propsFromContext(context::get, repo))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("stsEndpoint '" + url + "': ");
+        }
+    }
+
+    @Test
     void resolvePoliciesFolderWhenNotSetThenUsesThePoliciesFolderBesideInfraCdk()
             throws IOException {
         Path infraCdk = Files.createDirectories(repo.resolve("infra-cdk"));

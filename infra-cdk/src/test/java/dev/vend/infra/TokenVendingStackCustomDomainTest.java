@@ -7,6 +7,7 @@ import static dev.vend.infra.CdkTestSupport.ref;
 
 import dev.vend.infra.constructs.ApiThrottle;
 import dev.vend.infra.constructs.CustomDomain;
+import dev.vend.infra.constructs.VendingFunction;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,12 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The stack with a custom domain and its own throttling, synthesized once for the class. */
+/**
+ * The stack with a custom domain, its own throttling and one more STS endpoint, synthesized once
+ * for the class.
+ */
 class TokenVendingStackCustomDomainTest {
 
     private static final String DOMAIN = "vend.example.com";
     private static final String CERTIFICATE_ARN =
             "arn:aws:acm:eu-west-1:123456789012:certificate/0b7c7b33-4a4e-4b8e-9c55-6f3a1c2d9e10";
+    private static final String STS_ENDPOINT = "https://sts-fips.us-east-2.amazonaws.com";
 
     @TempDir
     static Path tempDir;
@@ -37,6 +42,7 @@ class TokenVendingStackCustomDomainTest {
                 TokenVendingStackProps.builder(jar)
                         .customDomain(new CustomDomain(DOMAIN, CERTIFICATE_ARN))
                         .throttle(new ApiThrottle(20, 5.5))
+                        .stsEndpoint(STS_ENDPOINT)
                         .build());
         template = Template.fromStack(stack);
         apiId = logicalId(stack.httpApi().api());
@@ -51,6 +57,13 @@ class TokenVendingStackCustomDomainTest {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment",
                 Map.of("Variables", Match.objectLike(Map.of(
                         "VEND_ISSUER_URL", "https://" + DOMAIN)))));
+    }
+
+    @Test
+    void stsEndpointIsPassedToTheFunctionAsVendAwsStsEndpoint() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of("Environment",
+                Map.of("Variables", Match.objectLike(Map.of(
+                        VendingFunction.ENV_AWS_STS_ENDPOINT, STS_ENDPOINT)))));
     }
 
     @Test

@@ -28,10 +28,17 @@ import dev.vend.api.cli.VendCommand;
 import dev.vend.api.lambda.VendLambdaHandler;
 import dev.vend.audit.JsonAuditLog;
 import dev.vend.aws.DynamoDbClients;
+import dev.vend.issue.TokenIssuer;
+import dev.vend.testsupport.FakeSts;
 import dev.vend.testsupport.RealDocs;
+import dev.vend.testsupport.TestAzureAttested;
+import dev.vend.testsupport.TestCa;
+import dev.vend.testsupport.TestIamProofs;
+import dev.vend.testsupport.TestInstanceDocuments;
 import dev.vend.testsupport.TestKeys;
 import dev.vend.testsupport.TestOidcIssuer;
 import dev.vend.testsupport.TestTokens;
+import dev.vend.vend.OAuthErrors;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.MockLambdaContext;
 import java.io.IOException;
@@ -43,12 +50,15 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +69,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -80,6 +91,15 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * settings (and the SDK's own {@code aws.*} properties): policies in a DynamoDB policy table
  * written by {@code vend policy sync}, the DynamoDB single-use table, signing by a KMS key (ES256
  * and RS256), AWS credentials through STS. A subclass names the DynamoDB, KMS and STS endpoints.
+ *
+ * <p>Every identity source is exchanged. The cloud proofs are made at test time and trusted
+ * through the deployment settings a production deployment uses for its own trust: Azure attested
+ * documents from a test PKI ({@code vend.azure-roots-file},
+ * {@code vend.azure-intermediates-file}), EC2 instance documents under a test region certificate
+ * ({@code vend.aws-region-certificates-file}) and AWS IAM proofs signed for a {@link FakeSts} on the loopback interface
+ * ({@code vend.aws-sts-endpoint}), which checks their SigV4 signatures as STS does. That STS is
+ * the suite's own in every subclass: LocalStack's STS answers {@code GetCallerIdentity} without
+ * checking signatures, so it could not refuse a forged proof.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LambdaEndToEndSuite {
@@ -88,6 +108,7 @@ abstract class LambdaEndToEndSuite {
     static final String FORM = "application/x-www-form-urlencoded";
     static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
+    static final String VEND_TYPE = "urn:vend:params:oauth:token-type:";
     static final String API = "https://api.example.com";
     static final String REPORTS = "https://reports.example.com";
     static final String GITHUB = "https://github-actions.example.test";
@@ -100,6 +121,33 @@ abstract class LambdaEndToEndSuite {
     private static final RSAKey GITLAB_KEY = TestKeys.rsa2048(21);
     private static final ECKey CLUSTER_KEY = TestKeys.ecP256(22);
     private static final RSAKey GOOGLE_KEY = TestKeys.rsa2048(22);
+
+    static final String AZURE_SUBSCRIPTION = "5f130ffc-0a3e-4795-b691-4f56a12a5547";
+    static final String AZURE_VM = "bd8e7443-24a0-41f3-b949-8baf4fd1c573";
+    private static final TestAzureAttested AZURE_PKI = new TestAzureAttested(
+            Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(30)),
+            "eastus.metadata.azure.com", "metadata.azure.com");
+    private static final TestInstanceDocuments EC2_REGION = new TestInstanceDocuments();
+    /** The region whose shipped certificate the test one replaces. */
+    static final String EC2_REGION_NAME = "us-east-1";
+    static final String AWS_ACCOUNT = "111122223333";
+    static final String EC2_ACCOUNT = "444455556666";
+    static final String EC2_INSTANCE = "i-0123456789abcdef0";
+    /** A role session that may deploy; the aws-iam policy names the role. */
+    static final FakeSts.Principal DEPLOYER = new FakeSts.Principal("ASIATESTDEPLOYER0001",
+            "deployer-secret-key/0123456789abcdefEXAMPLE", "IQoJb3JpZ2luX2VjEDeployerToken==",
+            AWS_ACCOUNT, "arn:aws:sts::" + AWS_ACCOUNT + ":assumed-role/deployer/build-42",
+            "AROATESTDEPLOYERROLE:build-42");
+    /** An IAM user of the same account, which no policy names. */
+    static final FakeSts.Principal OPERATOR = new FakeSts.Principal("AKIATESTOPERATOR0001",
+            "operator-secret-key/0123456789abcdefEXAMPLE", "", AWS_ACCOUNT,
+            "arn:aws:iam::" + AWS_ACCOUNT + ":user/ops/alice", "AIDATESTOPERATOR0001");
+    /** The EC2 instance identity role of the test instance. */
+    static final FakeSts.Principal INSTANCE_ROLE = instanceRole("ASIATESTINSTANCE0001",
+            EC2_ACCOUNT, EC2_INSTANCE);
+    /** The instance identity role of an instance of another account, which no policy names. */
+    static final FakeSts.Principal FOREIGN_INSTANCE_ROLE = instanceRole("ASIATESTFOREIGN00001",
+            "999988887777", "i-0fedcba9876543210");
 
     /**
      * Where the emulated AWS services are, and the caller credentials the SDK's default chain
@@ -130,6 +178,7 @@ abstract class LambdaEndToEndSuite {
     private TestOidcIssuer discoveryIdp;
     private Path dir;
     private String role;
+    private FakeSts workloadSts;
 
     @BeforeAll
     void deploy() throws Exception {
@@ -140,9 +189,13 @@ abstract class LambdaEndToEndSuite {
         if (endpoints.sessionToken() != null) {
             System.setProperty("aws.sessionToken", endpoints.sessionToken());
         }
-        // The SDK's own setting (AWS_ENDPOINT_URL_STS in Lambda): Vend has no vend.* one.
+        // Vend's own AssumeRole calls use the SDK's setting (AWS_ENDPOINT_URL_STS in Lambda);
+        // vend.aws-sts-endpoint is where the IAM proofs Vend checks go, set in cloudTrust().
         System.setProperty("aws.endpointUrlSts", endpoints.sts().toString());
         dir = Files.createTempDirectory("vend-it");
+        workloadSts = FakeSts.start();
+        List.of(DEPLOYER, OPERATOR, INSTANCE_ROLE, FOREIGN_INSTANCE_ROLE)
+                .forEach(workloadSts::addPrincipal);
         oidc = TestOidcIssuer.start();
         discoveryIdp = TestOidcIssuer.start("/discovery");
         String policyTable = "policies-" + UUID.randomUUID();
@@ -164,6 +217,7 @@ abstract class LambdaEndToEndSuite {
             settings.put("vend.signing-keys", "[{\"arn\":\"" + createSigningKey(algorithm)
                     + "\",\"state\":\"active\"}]");
             settings.put("vend.kms-endpoint", endpoints.kms().toString());
+            settings.putAll(cloudTrust());
             ApplicationContext context = ApplicationContext.builder()
                     .environments("function", "lambda").properties(settings).start();
             contexts.add(context);
@@ -182,6 +236,9 @@ abstract class LambdaEndToEndSuite {
         }
         if (discoveryIdp != null) {
             discoveryIdp.close();
+        }
+        if (workloadSts != null) {
+            workloadSts.close();
         }
         for (String name : List.of("aws.region", "aws.accessKeyId", "aws.secretAccessKey",
                 "aws.sessionToken", "aws.endpointUrlSts")) {
@@ -203,22 +260,30 @@ abstract class LambdaEndToEndSuite {
 
     // ---------------------------------------------------------------- identity sources
 
-    /** The identity sources whose proofs the settings can trust today. */
+    /** Every identity source, with the subject and policy its valid proof gets. */
     enum Source {
-        GITHUB_ACTIONS("oidc:github-actions:1001:123", "gh-app", true),
-        GITLAB_CI("oidc:gitlab:77:88", "gl-app", true),
-        KUBERNETES("oidc:cluster:3f0e2c1a-sa-uid", "k8s-payments", false),
-        GENERIC_OIDC("oidc:test-idp:workload-1", "idp-workload", false),
-        GCE("gce:gce:2589221140676718026", "gce-builder", true);
+        GITHUB_ACTIONS("oidc:github-actions:1001:123", "gh-app", true, JWT),
+        GITLAB_CI("oidc:gitlab:77:88", "gl-app", true, JWT),
+        KUBERNETES("oidc:cluster:3f0e2c1a-sa-uid", "k8s-payments", false, JWT),
+        GENERIC_OIDC("oidc:test-idp:workload-1", "idp-workload", false, JWT),
+        GCE("gce:gce:2589221140676718026", "gce-builder", true, JWT),
+        AZURE("azure_imds:azure:" + AZURE_SUBSCRIPTION + ":" + AZURE_VM, "azure-vm", true,
+                VEND_TYPE + "azure-attested"),
+        AWS_IAM("aws_iam:aws-iam:" + AWS_ACCOUNT + ":AROATESTDEPLOYERROLE", "aws-deployer", true,
+                VEND_TYPE + "aws-iam-proof"),
+        AWS_EC2("aws_ec2_bundle:aws-ec2:" + EC2_ACCOUNT + ":" + EC2_INSTANCE, "ec2-builder", true,
+                VEND_TYPE + "aws-ec2-bundle");
 
         final String subject;
         final String policy;
         final boolean singleUse;
+        final String tokenType;
 
-        Source(String subject, String policy, boolean singleUse) {
+        Source(String subject, String policy, boolean singleUse, String tokenType) {
             this.subject = subject;
             this.policy = policy;
             this.singleUse = singleUse;
+            this.tokenType = tokenType;
         }
     }
 
@@ -235,7 +300,8 @@ abstract class LambdaEndToEndSuite {
         String proof = proof(source, handler);
         logs.list.clear();
 
-        APIGatewayV2HTTPResponse response = handle(handler, tokenEvent(form(proof, API)));
+        APIGatewayV2HTTPResponse response = handle(handler,
+                tokenEvent(form(proof, API, source.tokenType)));
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
         assertThat(audit()).singleElement().satisfies(event ->
@@ -248,7 +314,8 @@ abstract class LambdaEndToEndSuite {
         assertThat(claims.getAudience()).containsExactly(API);
 
         logs.list.clear();
-        APIGatewayV2HTTPResponse replay = handle(handler, tokenEvent(form(proof, API)));
+        APIGatewayV2HTTPResponse replay = handle(handler,
+                tokenEvent(form(proof, API, source.tokenType)));
 
         if (source.singleUse) {
             assertThat(replay.getStatusCode()).isEqualTo(400);
@@ -307,14 +374,81 @@ abstract class LambdaEndToEndSuite {
         assertThat(discoveryIdp.discoveryFetches()).isZero();
     }
 
+    // ---------------------------------------------------------------- cloud proofs
+
+    /** For each cloud source: a forged proof, then a genuine one of a workload no policy names. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Source.class, names = {"AZURE", "AWS_IAM", "AWS_EC2"})
+    void tokenWhenCloudProofForgedOrNotEntitledThenTheSameConstantRefusal(Source source)
+            throws Exception {
+        VendLambdaHandler handler = handlers.get("ES256");
+        String forged = forgedProof(source, challenge(handler));
+        String unentitled = unentitledProof(source, challenge(handler));
+
+        APIGatewayV2HTTPResponse forgery = handle(handler,
+                tokenEvent(form(forged, API, source.tokenType)));
+        assertRefused(forgery, "bad_signature");
+        logs.list.clear();
+        APIGatewayV2HTTPResponse refusal = handle(handler,
+                tokenEvent(form(unentitled, API, source.tokenType)));
+        assertRefused(refusal, "no_matching_policy");
+
+        assertThat(JSON.readTree(refusal.getBody()).get("error_description").asText())
+                .isEqualTo(OAuthErrors.REFUSED);
+        assertThat(forgery.getBody()).hasSameSizeAs(refusal.getBody());
+        assertThat(masked(forgery)).isEqualTo(masked(refusal));
+    }
+
+    @Test
+    void tokenWhenCloudProofCarriesNoIssuedChallengeThenRefusedAsExpired() throws Exception {
+        String never = "k".repeat(32);
+
+        for (Source source : List.of(Source.AZURE, Source.AWS_IAM, Source.AWS_EC2)) {
+            logs.list.clear();
+            APIGatewayV2HTTPResponse response = handle(handlers.get("RS256"),
+                    tokenEvent(form(cloudProof(source, never), API, source.tokenType)));
+            assertRefused(response, "expired");
+        }
+    }
+
+    /** A proof replayed at the other deployment (the other handler) shares the store. */
+    @Test
+    void tokenWhenCloudProofReplayedAtAnotherFunctionInstanceThenRefusedAsReplayed()
+            throws Exception {
+        String proof = cloudProof(Source.AWS_EC2, challenge(handlers.get("ES256")));
+        assertThat(handle(handlers.get("ES256"), tokenEvent(form(proof, API,
+                Source.AWS_EC2.tokenType))).getStatusCode()).isEqualTo(200);
+        logs.list.clear();
+
+        assertRefused(handle(handlers.get("RS256"), tokenEvent(form(proof, API,
+                Source.AWS_EC2.tokenType))), "replayed");
+    }
+
+    @Test
+    void tokenWhenCloudProofAllowedThenWorkloadClaimCarriesItsAttributes() throws Exception {
+        VendLambdaHandler handler = handlers.get("ES256");
+        String proof = cloudProof(Source.AWS_EC2, challenge(handler));
+
+        APIGatewayV2HTTPResponse response = handle(handler,
+                tokenEvent(form(proof, API, Source.AWS_EC2.tokenType)));
+
+        JWTClaimsSet claims = verify(handler, "ES256",
+                JSON.readTree(response.getBody()).get("access_token").asText());
+        assertThat(claims.getJSONObjectClaim(TokenIssuer.WORKLOAD_CLAIM))
+                .containsEntry("source", "aws_ec2_bundle")
+                .containsEntry("issuer_id", "aws-ec2")
+                .containsEntry("policy_id", "ec2-builder")
+                .containsEntry("attributes", Map.of("instance_id", EC2_INSTANCE,
+                        "region", EC2_REGION_NAME, "arn", INSTANCE_ROLE.arn()));
+    }
+
     /**
-     * A genuine Azure attested document (realdocs): the deployment trusts only the bundled
-     * roots, and vend.* settings can not add the intermediates (docs/adr/0009), so no chain is
-     * built: refused with the one wire error, audited {@code untrusted_issuer}.
+     * A genuine Azure attested document (realdocs): the deployment's roots are the test PKI's
+     * ({@code vend.azure-roots-file} replaces the bundled ones), so Microsoft's chain is not
+     * trusted here: refused with the one wire error, audited {@code untrusted_issuer}.
      */
     @Test
-    void tokenWhenGenuineAzureAttestedDocumentThenRefusedForWantOfIntermediates()
-            throws Exception {
+    void tokenWhenGenuineAzureDocumentAndRootsReplacedThenRefusedAsUntrusted() throws Exception {
         String document = RealDocs.read(AZURE_ATT01).strip();
 
         APIGatewayV2HTTPResponse response = handle(handlers.get("ES256"),
@@ -323,52 +457,157 @@ abstract class LambdaEndToEndSuite {
         assertRefused(response, "untrusted_issuer");
     }
 
-    /**
-     * An AWS IAM proof signed for the STS emulator: Vend sends proofs only to the real STS hosts
-     * over its own HTTPS transport, and vend.* settings can not point it elsewhere, so a proof
-     * an emulator could answer is refused before anything is sent.
-     */
+    /** Proofs signed for a host off the allowlist are refused, and never sent anywhere. */
     @Test
-    void tokenWhenAwsIamProofNamesTheStsEmulatorThenRefusedWithoutSending() throws Exception {
-        String proof = iamProof(challenge(handlers.get("ES256"))).toString();
+    void tokenWhenAwsIamProofSignedForAHostOffTheAllowlistThenRefusedWithoutSending()
+            throws Exception {
+        int sent = workloadSts.requests().size();
+        String otherPort = "127.0.0.1:" + (workloadSts.endpoint().getPort() == 1 ? 2 : 1);
 
-        APIGatewayV2HTTPResponse response = handle(handlers.get("ES256"),
-                tokenEvent(attestation(proof, "aws-iam-proof")));
-
-        assertRefused(response, "untrusted_issuer");
+        for (String host : List.of("sts.amazonaws.com.evil.example", otherPort)) {
+            logs.list.clear();
+            String proof = new TestIamProofs(DEPLOYER, challenge(handlers.get("ES256")), VEND,
+                    Instant.now()).host(host, "us-east-1").json();
+            assertRefused(handle(handlers.get("ES256"),
+                    tokenEvent(attestation(proof, "aws-iam-proof"))), "untrusted_issuer");
+        }
+        assertThat(workloadSts.requests()).hasSize(sent);
     }
 
-    /** A genuine EC2 instance document with an instance-role proof for the STS emulator. */
+    /**
+     * A genuine EC2 document (realdocs, us-west-2) bound to an instance-role proof: the region
+     * certificates file replaced one region's certificate and left the shipped ones of every
+     * other region in place, so AWS's own signature still verifies.
+     */
     @Test
-    void tokenWhenEc2BundleProofNamesTheStsEmulatorThenRefused() throws Exception {
-        ObjectNode bundle = JSON.createObjectNode();
-        ObjectNode document = bundle.putObject("instance_document");
+    void tokenWhenGenuineEc2DocumentOfAnotherRegionThenShippedCertificateStillVerifies()
+            throws Exception {
+        var genuine = instanceRole("ASIATESTGENUINE00001", "278576220453",
+                "i-078517ca8a70a1dde");
+        workloadSts.addPrincipal(genuine);
+        ObjectNode document = JSON.createObjectNode();
         document.put("form", "rsa2048");
         document.put("signature", RealDocs.read(EC2_IID + "pkcs7.pem"));
-        bundle.set("iam_proof", iamProof(challenge(handlers.get("ES256"))));
+        String proof = bundle(document, new TestIamProofs(genuine,
+                challenge(handlers.get("ES256")), VEND, Instant.now())
+                .host(workloadStsHost(), "us-east-1").node());
 
         APIGatewayV2HTTPResponse response = handle(handlers.get("ES256"),
-                tokenEvent(attestation(bundle.toString(), "aws-ec2-bundle")));
+                tokenEvent(attestation(proof, "aws-ec2-bundle")));
 
-        assertRefused(response, "untrusted_issuer");
+        // Verified: only policy refuses it, as no policy names that account.
+        assertRefused(response, "no_matching_policy");
     }
 
     private static final String AZURE_ATT01 = "azure-attested/att-01-westeurope-2021-01-04.json";
     private static final String EC2_IID = "aws-iid/iid-04-us-west-2-2021-rsa2048/";
 
-    private ObjectNode iamProof(String challenge) {
-        String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
-        ObjectNode proof = JSON.createObjectNode();
-        // The emulator's host name: a proof's host can not even carry a port.
-        proof.put("host", endpoints.sts().getHost());
-        proof.put("challenge", challenge);
-        proof.put("authorization", "AWS4-HMAC-SHA256 Credential=" + endpoints.accessKeyId()
-                + "/" + date.substring(0, 8) + "/" + endpoints.region() + "/sts/aws4_request, "
-                + "SignedHeaders=content-type;host;x-amz-date;x-vend-challenge;x-vend-server-id, "
-                + "Signature=" + "0".repeat(64));
-        proof.put("amz_date", date);
-        return proof;
+    /** A valid proof of a cloud source for this challenge. */
+    private String cloudProof(Source source, String challenge) {
+        return switch (source) {
+            case AZURE -> TestAzureAttested.envelope(AZURE_PKI.signLikeAzure(
+                    azureContent(challenge, AZURE_SUBSCRIPTION, AZURE_VM)));
+            case AWS_IAM -> iamProof(DEPLOYER, challenge).toString();
+            case AWS_EC2 -> bundle(EC2_REGION.rsa2048(TestInstanceDocuments.document(
+                    EC2_ACCOUNT, EC2_REGION_NAME, EC2_INSTANCE)),
+                    iamProof(INSTANCE_ROLE, challenge));
+            default -> throw new IllegalArgumentException(source + " is not a cloud source");
+        };
+    }
+
+    /** A proof of the same workload whose signed bytes were changed, or signed by a stranger. */
+    private String forgedProof(Source source, String challenge) {
+        return switch (source) {
+            case AZURE -> {
+                byte[] signed = AZURE_PKI.signLikeAzure(
+                        azureContent(challenge, AZURE_SUBSCRIPTION, AZURE_VM));
+                String edited = azureContent(challenge, AZURE_SUBSCRIPTION,
+                        "00000000-24a0-41f3-b949-8baf4fd1c573");
+                yield TestAzureAttested.envelope(TestAzureAttested.withContent(signed,
+                        edited.getBytes(StandardCharsets.UTF_8)));
+            }
+            case AWS_IAM -> new TestIamProofs(DEPLOYER, challenge, VEND, Instant.now())
+                    .host(workloadStsHost(), "us-east-1").secret("not-the-secret").json();
+            case AWS_EC2 -> {
+                String document = TestInstanceDocuments.document(EC2_ACCOUNT, EC2_REGION_NAME,
+                        EC2_INSTANCE);
+                // Signed by a key the deployment does not trust for the region.
+                yield bundle(new TestInstanceDocuments().rsa2048(document),
+                        iamProof(INSTANCE_ROLE, challenge));
+            }
+            default -> throw new IllegalArgumentException(source + " is not a cloud source");
+        };
+    }
+
+    /** A genuine proof of a workload no policy names. */
+    private String unentitledProof(Source source, String challenge) {
+        return switch (source) {
+            case AZURE -> TestAzureAttested.envelope(AZURE_PKI.signLikeAzure(azureContent(
+                    challenge, "0b5a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", AZURE_VM)));
+            case AWS_IAM -> iamProof(OPERATOR, challenge).toString();
+            case AWS_EC2 -> bundle(EC2_REGION.rsa2048(TestInstanceDocuments.document(
+                    "999988887777", EC2_REGION_NAME, "i-0fedcba9876543210")),
+                    iamProof(FOREIGN_INSTANCE_ROLE, challenge));
+            default -> throw new IllegalArgumentException(source + " is not a cloud source");
+        };
+    }
+
+    private static String azureContent(String nonce, String subscription, String vm) {
+        Instant now = Instant.now();
+        return TestAzureAttested.content(nonce, now, now.plus(Duration.ofHours(6)))
+                .replace(AZURE_SUBSCRIPTION, subscription).replace(AZURE_VM, vm);
+    }
+
+    private ObjectNode iamProof(FakeSts.Principal principal, String challenge) {
+        return new TestIamProofs(principal, challenge, VEND, Instant.now())
+                .host(workloadStsHost(), "us-east-1").node();
+    }
+
+    private static String bundle(ObjectNode document, ObjectNode proof) {
+        ObjectNode bundle = JSON.createObjectNode();
+        bundle.set("instance_document", document);
+        bundle.set("iam_proof", proof);
+        return bundle.toString();
+    }
+
+    private static FakeSts.Principal instanceRole(String accessKeyId, String account,
+            String instance) {
+        return new FakeSts.Principal(accessKeyId, "instance-secret/" + accessKeyId,
+                "IQoJInstanceToken" + accessKeyId, account,
+                "arn:aws:sts::" + account + ":assumed-role/aws:ec2-instance/" + instance,
+                account + ":aws:ec2-instance:" + instance);
+    }
+
+    /** The host workloads sign their IAM proofs for: the fake STS's, with its port. */
+    private String workloadStsHost() {
+        URI endpoint = workloadSts.endpoint();
+        return endpoint.getHost() + ":" + endpoint.getPort();
+    }
+
+    /**
+     * The deployment settings that make Vend trust the test clouds: the test PKI's root and
+     * intermediate for Azure, the test region certificate for EC2 documents, and the fake STS
+     * as one more STS endpoint.
+     */
+    private Map<String, String> cloudTrust() {
+        Path roots = TestCa.writePem(dir.resolve("azure/roots.pem"), AZURE_PKI.root());
+        Path intermediates = TestCa.writePem(dir.resolve("azure/intermediates.pem"),
+                AZURE_PKI.ca());
+        Path regions = EC2_REGION.writeRegionCertificatesFile(dir, EC2_REGION_NAME);
+        return Map.of(
+                "vend.azure-roots-file", roots.toString(),
+                "vend.azure-intermediates-file", intermediates.toString(),
+                "vend.aws-region-certificates-file", regions.toString(),
+                "vend.aws-sts-endpoint", workloadSts.endpoint().toString());
+    }
+
+    /** Status, headers and body, with the request id and the {@code Date} value replaced. */
+    private static String masked(APIGatewayV2HTTPResponse response) {
+        var headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(response.getHeaders());
+        headers.replace("Date", "-");
+        return response.getStatusCode() + " " + headers + " " + response.getBody()
+                .replaceAll("\"request_id\":\"[0-9a-f]{32}\"", "\"request_id\":\"-\"");
     }
 
     private String challenge(VendLambdaHandler handler) throws IOException {
@@ -380,7 +619,7 @@ abstract class LambdaEndToEndSuite {
 
     private static String attestation(String subjectToken, String type) {
         return "grant_type=" + enc(EXCHANGE) + "&subject_token=" + enc(subjectToken)
-                + "&subject_token_type=" + enc("urn:vend:params:oauth:token-type:" + type);
+                + "&subject_token_type=" + enc(VEND_TYPE + type);
     }
 
     // ---------------------------------------------------------------- BUG-27 (adapted)
@@ -526,6 +765,7 @@ abstract class LambdaEndToEndSuite {
 
     private String proof(Source source, VendLambdaHandler handler) throws IOException {
         return switch (source) {
+            case AZURE, AWS_IAM, AWS_EC2 -> cloudProof(source, challenge(handler));
             case GITHUB_ACTIONS -> githubToken("1001", "123");
             case GITLAB_CI -> TestTokens.signedWith(GITLAB_KEY).issuer(GITLAB)
                     .subject("project_path:acme/app:ref_type:branch:ref:main").audience(VEND)
@@ -591,8 +831,12 @@ abstract class LambdaEndToEndSuite {
     }
 
     static String form(String proof, @Nullable String audience) {
+        return form(proof, audience, JWT);
+    }
+
+    static String form(String proof, @Nullable String audience, String tokenType) {
         return "grant_type=" + enc(EXCHANGE) + "&subject_token=" + enc(proof)
-                + "&subject_token_type=" + enc(JWT)
+                + "&subject_token_type=" + enc(tokenType)
                 + (audience == null ? "" : "&audience=" + enc(audience));
     }
 
@@ -755,7 +999,31 @@ abstract class LambdaEndToEndSuite {
                         issuer: gce
                         conditions: {instance_id: "2589221140676718026", project_id: vend-prod-4711}
                         issue: {audiences: [%s]}
-                        """.formatted(API));
+                        """.formatted(API),
+                "azure.yaml", """
+                        apiVersion: vend.dev/v1
+                        id: azure-vm
+                        issuer: azure
+                        conditions: {subscription_id: "%s", vm_id: "%s"}
+                        issue: {audiences: [%s]}
+                        """.formatted(AZURE_SUBSCRIPTION, AZURE_VM, API),
+                "aws-iam.yaml", """
+                        apiVersion: vend.dev/v1
+                        id: aws-deployer
+                        issuer: aws-iam
+                        conditions:
+                          account: "%s"
+                          principal_type: assumed-role
+                          role_name: deployer
+                        issue: {audiences: [%s]}
+                        """.formatted(AWS_ACCOUNT, API),
+                "aws-ec2.yaml", """
+                        apiVersion: vend.dev/v1
+                        id: ec2-builder
+                        issuer: aws-ec2
+                        conditions: {account: "%s", instance_id: %s, region: %s}
+                        issue: {audiences: [%s], carry: [instance_id, region, arn]}
+                        """.formatted(EC2_ACCOUNT, EC2_INSTANCE, EC2_REGION_NAME, API));
         for (Map.Entry<String, String> policy : policies.entrySet()) {
             Files.writeString(folder.resolve(policy.getKey()), policy.getValue());
         }

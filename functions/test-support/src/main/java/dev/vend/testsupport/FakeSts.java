@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,16 +39,21 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A protocol-level fake of AWS STS {@code AssumeRole} for tests: an HTTP server on
- * {@code 127.0.0.1} speaking the STS query protocol (form-encoded request, XML response), driven
- * with the real SDK {@code StsClient} (endpoint override, static credentials).
+ * A protocol-level fake of AWS STS {@code AssumeRole} and {@code GetCallerIdentity} for tests: an
+ * HTTP server on {@code 127.0.0.1} speaking the STS query protocol (form-encoded request, XML
+ * response), driven with the real SDK {@code StsClient} (endpoint override, static credentials)
+ * or, for {@code GetCallerIdentity}, with the rebuilt IAM proofs Vend sends.
  *
  * <p>What it enforces, as STS does:
  * <ul>
  *   <li>a valid SigV4 signature ({@code AWS4-HMAC-SHA256}, service {@code sts}) made with one of
- *       the credentials it knows ({@link #CALLER_ACCESS_KEY_ID}/{@link #CALLER_SECRET_KEY}), and
- *       their session token; otherwise {@code SignatureDoesNotMatch} or
- *       {@code InvalidClientTokenId} (HTTP 403);</li>
+ *       the credentials it knows (the caller's, {@link #CALLER_ACCESS_KEY_ID}/
+ *       {@link #CALLER_SECRET_KEY}, and every {@link Principal} added), with the session token
+ *       of those credentials, over every header named in {@code SignedHeaders} as received
+ *       ({@code Host} included), dated within 15 minutes of the fake's clock; otherwise
+ *       {@code SignatureDoesNotMatch} or {@code InvalidClientTokenId} (HTTP 403);</li>
+ *   <li>{@code AssumeRole} by the caller's credentials only ({@code AccessDenied} for any other
+ *       principal);</li>
  *   <li>role chaining: the caller's credentials are a role session, so a {@code DurationSeconds}
  *       above 3600 is a {@code ValidationError};</li>
  *   <li>session tag rules (at most 50; keys 1–128 and values 0–256 characters of
@@ -53,9 +62,10 @@ import org.jspecify.annotations.Nullable;
  *       {@code ValidationError} otherwise;</li>
  *   <li>roles it does not know: {@code AccessDenied} (HTTP 403).</li>
  * </ul>
- * Every assumed session is recorded ({@link #sessions()}). Faults: {@link #failNext(int, String,
- * int)}. Error messages name the caller's account and role on purpose, so tests can check they
- * never escape.
+ * {@code GetCallerIdentity} answers with the signer's account, ARN and user id. Every assumed
+ * session is recorded ({@link #sessions()}), and every request as received ({@link #requests()}).
+ * Faults: {@link #failNext(int, String, int)}, after the signature check. Error messages name
+ * the caller's account and role on purpose, so tests can check they never escape.
  *
  * <p>Thread-safe.
  */
@@ -76,6 +86,41 @@ public final class FakeSts implements AutoCloseable {
     private static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final Pattern NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     private static final int CHAINED_MAX_SECONDS = 3600;
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * One set of credentials the fake knows, and who STS says signed with them.
+     *
+     * @param accessKeyId the access key id
+     * @param secretKey its secret key
+     * @param sessionToken the session token of temporary credentials; empty for long-term keys,
+     *     which must then be sent without one
+     * @param account the 12-digit account id {@code GetCallerIdentity} answers
+     * @param arn the ARN it answers
+     * @param userId the {@code UserId} it answers
+     */
+    public record Principal(String accessKeyId, String secretKey, String sessionToken,
+            String account, String arn, String userId) {
+    }
+
+    /**
+     * A request as the fake received it.
+     *
+     * @param method the HTTP method
+     * @param target the request target (path and query)
+     * @param headers every header, names in lower case, repeated values joined by commas
+     * @param body the body
+     */
+    public record Request(String method, String target, Map<String, String> headers,
+            String body) {
+    }
+
+    /** The credentials of Vend's own role session, the only ones that may assume roles. */
+    public static final Principal CALLER = new Principal(CALLER_ACCESS_KEY_ID, CALLER_SECRET_KEY,
+            CALLER_SESSION_TOKEN, ACCOUNT, "arn:aws:sts::" + ACCOUNT + ":assumed-role/vend-fn/vend",
+            "AROAVENDFUNCTIONROLE:vend");
 
     /** One session the fake created. */
     public record Session(String roleArn, String sessionName, int durationSeconds,
@@ -90,11 +135,14 @@ public final class FakeSts implements AutoCloseable {
     private final ExecutorService executor;
     private final Clock clock;
     private final Map<String, Boolean> roles = new ConcurrentHashMap<>();
+    private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile @Nullable Fault fault;
 
     private FakeSts(Clock clock) throws IOException {
         this.clock = clock;
+        principals.put(CALLER_ACCESS_KEY_ID, CALLER);
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
         server.createContext("/", this::handle);
@@ -112,7 +160,10 @@ public final class FakeSts implements AutoCloseable {
         return start(Clock.systemUTC());
     }
 
-    /** Starts a fake with no roles; {@code Expiration} is computed from the clock. */
+    /**
+     * Starts a fake with no roles; {@code Expiration} is computed from the clock, and signatures
+     * dated more than 15 minutes away from it are refused.
+     */
     public static FakeSts start(Clock clock) {
         try {
             return new FakeSts(clock);
@@ -131,6 +182,16 @@ public final class FakeSts implements AutoCloseable {
         String arn = "arn:aws:iam::" + ACCOUNT + ":role/" + name;
         roles.put(arn, Boolean.TRUE);
         return arn;
+    }
+
+    /** Adds credentials whose signed {@code GetCallerIdentity} requests the fake answers. */
+    public void addPrincipal(Principal principal) {
+        principals.put(principal.accessKeyId(), principal);
+    }
+
+    /** Every request received so far, oldest first, whether answered or refused. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
     }
 
     /** The sessions created so far, oldest first. */
@@ -157,6 +218,7 @@ public final class FakeSts implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            record(exchange, body);
             String signatureProblem = signatureProblem(exchange, body);
             if (signatureProblem != null) {
                 error(exchange, 403, signatureProblem, "The request signature we calculated "
@@ -170,12 +232,45 @@ public final class FakeSts implements AutoCloseable {
                 return;
             }
             Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
-            if (!"AssumeRole".equals(form.get("Action"))) {
-                error(exchange, 400, "InvalidAction", "unknown action");
-                return;
+            Principal signer = principals.get(accessKeyId(exchange));
+            switch (String.valueOf(form.get("Action"))) {
+                case "GetCallerIdentity" -> callerIdentity(exchange, signer);
+                case "AssumeRole" -> {
+                    if (signer == CALLER) {
+                        assumeRole(exchange, form);
+                    } else {
+                        error(exchange, 403, "AccessDenied", "User: " + signer.arn()
+                                + " is not authorized to perform: sts:AssumeRole");
+                    }
+                }
+                default -> error(exchange, 400, "InvalidAction", "unknown action");
             }
-            assumeRole(exchange, form);
         }
+    }
+
+    private void record(HttpExchange exchange, byte[] body) {
+        var headers = new TreeMap<String, String>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        requests.add(new Request(exchange.getRequestMethod(),
+                exchange.getRequestURI().toString(), headers,
+                new String(body, StandardCharsets.UTF_8)));
+    }
+
+    private static void callerIdentity(HttpExchange exchange, Principal signer)
+            throws IOException {
+        send(exchange, 200, "<GetCallerIdentityResponse "
+                + "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
+                + "<Arn>" + signer.arn() + "</Arn><UserId>" + signer.userId() + "</UserId>"
+                + "<Account>" + signer.account() + "</Account></GetCallerIdentityResult>"
+                + "<ResponseMetadata><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
+    }
+
+    private static String accessKeyId(HttpExchange exchange) {
+        Matcher auth = AUTHORIZATION.matcher(String.valueOf(
+                exchange.getRequestHeaders().getFirst("Authorization")));
+        return auth.matches() ? auth.group(1) : "";
     }
 
     private static synchronized boolean takeOne(Fault fault) {
@@ -269,20 +364,20 @@ public final class FakeSts implements AutoCloseable {
         return tags;
     }
 
-    /** Null when the request is signed with the caller's credentials; else an error code. */
-    private static @Nullable String signatureProblem(HttpExchange exchange, byte[] body) {
+    /** Null when the request is signed with known credentials, in time; else an error code. */
+    private @Nullable String signatureProblem(HttpExchange exchange, byte[] body) {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         Matcher auth = authorization == null ? null : AUTHORIZATION.matcher(authorization);
         if (auth == null || !auth.matches()) {
             return "MissingAuthenticationToken";
         }
-        if (!CALLER_ACCESS_KEY_ID.equals(auth.group(1))
-                || !CALLER_SESSION_TOKEN.equals(exchange.getRequestHeaders()
-                        .getFirst("X-Amz-Security-Token"))) {
+        Principal signer = principals.get(auth.group(1));
+        String token = exchange.getRequestHeaders().getFirst("X-Amz-Security-Token");
+        if (signer == null || !signer.sessionToken().equals(token == null ? "" : token)) {
             return "InvalidClientTokenId";
         }
         String amzDate = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Date"));
-        if (!amzDate.startsWith(auth.group(2))) {
+        if (!amzDate.startsWith(auth.group(2)) || !inTime(amzDate)) {
             return "SignatureDoesNotMatch";
         }
         try {
@@ -290,7 +385,7 @@ public final class FakeSts implements AutoCloseable {
             String scope = auth.group(2) + "/" + auth.group(3) + "/sts/aws4_request";
             String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
                     + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
-            byte[] key = hmac(("AWS4" + CALLER_SECRET_KEY).getBytes(StandardCharsets.UTF_8),
+            byte[] key = hmac(("AWS4" + signer.secretKey()).getBytes(StandardCharsets.UTF_8),
                     auth.group(2));
             key = hmac(key, auth.group(3));
             key = hmac(key, "sts");
@@ -301,6 +396,15 @@ public final class FakeSts implements AutoCloseable {
                     : "SignatureDoesNotMatch";
         } catch (GeneralSecurityException e) {
             return "SignatureDoesNotMatch";
+        }
+    }
+
+    private boolean inTime(String amzDate) {
+        try {
+            Instant signedAt = Instant.from(AMZ_DATE.parse(amzDate));
+            return Duration.between(signedAt, clock.instant()).abs().compareTo(MAX_SKEW) <= 0;
+        } catch (DateTimeParseException e) {
+            return false;
         }
     }
 

@@ -101,26 +101,41 @@ public final class TestCa {
 
     /** The CA certificate in PEM form, for code under test that takes a PEM trust bundle. */
     public String caCertificatePem() {
-        try {
-            var base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(caCertificate.getEncoded());
-            return "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n";
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("cannot encode the CA certificate", e);
-        }
+        return pem(caCertificate);
     }
 
-    /** Writes {@link #caCertificatePem()} to the file (creating parent folders) and returns it. */
-    public Path writeCaCertificatePem(Path file) {
+    /** Certificates in PEM form, one {@code CERTIFICATE} block each, in the order given. */
+    public static String pem(X509Certificate... certificates) {
+        var out = new StringBuilder();
+        for (X509Certificate certificate : certificates) {
+            try {
+                var base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(certificate.getEncoded());
+                out.append("-----BEGIN CERTIFICATE-----\n").append(base64)
+                        .append("\n-----END CERTIFICATE-----\n");
+            } catch (CertificateEncodingException e) {
+                throw new IllegalStateException("cannot encode a certificate", e);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Writes certificates in PEM form to the file (creating parent folders) and returns it. */
+    public static Path writePem(Path file, X509Certificate... certificates) {
         try {
             var parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return Files.writeString(file, caCertificatePem());
+            return Files.writeString(file, pem(certificates));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** Writes {@link #caCertificatePem()} to the file (creating parent folders) and returns it. */
+    public Path writeCaCertificatePem(Path file) {
+        return writePem(file, caCertificate);
     }
 
     /** A new in-memory PKCS12 trust store holding only the CA certificate, alias {@code ca}. */

@@ -58,6 +58,8 @@ public final class VendingFunction extends Construct {
     public static final String ENV_SINGLE_USE_TABLE = "VEND_SINGLE_USE_TABLE";
     /** Environment variable: the signing keys as a JSON array of ARN and state. */
     public static final String ENV_SIGNING_KEYS = "VEND_SIGNING_KEYS";
+    /** Environment variable: one more STS endpoint for AWS IAM proofs, when configured. */
+    public static final String ENV_AWS_STS_ENDPOINT = "VEND_AWS_STS_ENDPOINT";
 
     /** What the function may do with the signing key: sign, and read the public half. */
     public static final List<String> SIGNING_KEY_ACTIONS = List.of("kms:Sign", "kms:GetPublicKey");
@@ -148,6 +150,9 @@ public final class VendingFunction extends Construct {
         environment.put(ENV_POLICY_TABLE, props.policyTable().getTableName());
         environment.put(ENV_SINGLE_USE_TABLE, props.singleUseTable().getTableName());
         environment.put(ENV_SIGNING_KEYS, signingKeysJson(props));
+        if (props.stsEndpoint() != null) {
+            environment.put(ENV_AWS_STS_ENDPOINT, props.stsEndpoint());
+        }
         return environment;
     }
 

@@ -16,13 +16,16 @@ import software.amazon.awscdk.services.kms.IKey;
  *     {@code kms:GetPublicKey} on this key and on no other
  * @param policyTable the table the function reads policies from
  * @param singleUseTable the table the function records consumed challenges and token ids in
+ * @param stsEndpoint one more STS endpoint for AWS IAM proofs ({@code VEND_AWS_STS_ENDPOINT}), or
+ *     null for AWS's own endpoints alone
  */
 public record VendingFunctionProps(
         Path functionJar,
         String issuerUrl,
         IKey signingKey,
         ITableV2 policyTable,
-        ITableV2 singleUseTable) {
+        ITableV2 singleUseTable,
+        @Nullable String stsEndpoint) {
 
     /** Refuses missing components. */
     public VendingFunctionProps {
@@ -33,7 +36,7 @@ public record VendingFunctionProps(
         Objects.requireNonNull(singleUseTable, "singleUseTable");
     }
 
-    /** A builder with every component unset; all are required. */
+    /** A builder with every component unset; all but the STS endpoint are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -46,6 +49,7 @@ public record VendingFunctionProps(
         private @Nullable IKey signingKey;
         private @Nullable ITableV2 policyTable;
         private @Nullable ITableV2 singleUseTable;
+        private @Nullable String stsEndpoint;
 
         private Builder() {
         }
@@ -80,10 +84,16 @@ public record VendingFunctionProps(
             return this;
         }
 
+        /** Sets {@link VendingFunctionProps#stsEndpoint()}; default none. */
+        public Builder stsEndpoint(@Nullable String stsEndpoint) {
+            this.stsEndpoint = stsEndpoint;
+            return this;
+        }
+
         /** Builds the props; throws {@link NullPointerException} naming a missing component. */
         public VendingFunctionProps build() {
             return new VendingFunctionProps(
-                    functionJar, issuerUrl, signingKey, policyTable, singleUseTable);
+                    functionJar, issuerUrl, signingKey, policyTable, singleUseTable, stsEndpoint);
         }
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Pins the tests' SigV4 verification to a signature botocore 1.43 computed for Vend's rebuilt
- * request (the vector of functions/core's TestSigV4Test).
+ * request (the vector of functions/test-support's TestSigV4Test).
  */
 class SigV4Test {
 

@@ -41,17 +41,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -125,6 +121,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
     public static VendAssembly build(VendSettings settings, Environment env,
             Supplier<KmsClient> kms, Supplier<DynamoDbClient> dynamoDb) {
         checkSettings(settings);
+        CloudTrust cloud = CloudTrust.read(settings);
         IssuerRegistry issuers = loadIssuers(settings);
         var limits = new PolicyCompiler.Limits(settings.issuerUrl(),
                 Duration.ofSeconds(settings.maxLifetimeSeconds()));
@@ -139,12 +136,13 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         var challenges = new Challenges(env.singleUse(), env.clock());
         var gce = new GceVerifier(new GceVerifierConfig(issuerKeys, challenges, env.clock()));
         // Without configured intermediates, Azure proofs fail closed (docs/adr/0009).
-        var azure = new AzureVerifier(new AzureVerifierConfig(AzureVerifierConfig.bundledRoots(),
-                azureIntermediates(settings), challenges, env.clock()));
+        var azure = new AzureVerifier(new AzureVerifierConfig(cloud.azureRoots(),
+                cloud.azureIntermediates(), challenges, env.clock()));
         // Vend's issuer URL is its server id; DSA and RSA-1024 documents only where opted in.
         var awsConfig = new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, AwsVerifierConfig.httpsTransport(),
-                legacyForms(settings));
+                AwsVerifierConfig.stsHosts(cloud.stsEndpoint()),
+                AwsVerifierConfig.httpsTransport(cloud.stsEndpoint()), cloud.legacyForms(),
+                cloud.regionCertificates());
         var service = new TokenVendingService(new TokenVendingService.Parts(
                 new VerifierRegistry(issuers, List.of(oidc, gce, azure,
                         new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig))),
@@ -153,45 +151,6 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
                         () -> StsCredentialsVendor.clientBuilder(null).build())),
                 env.auditLog(), env.clock()));
         return new VendAssembly(settings, issuers, policies, keys, service, issuerKeys);
-    }
-
-    private static List<X509Certificate> azureIntermediates(VendSettings settings) {
-        if (settings.azureIntermediatesFile() == null) {
-            return List.of();
-        }
-        Path file = Path.of(settings.azureIntermediatesFile());
-        try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> certificates = AzureVerifierConfig.readPem(in);
-            if (certificates.isEmpty()) {
-                throw new InvalidConfigurationException(List.of(
-                        "vend.azure-intermediates-file " + file + " holds no certificate"));
-            }
-            return certificates;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidConfigurationException invalid) {
-                throw invalid;
-            }
-            throw new InvalidConfigurationException(List.of("vend.azure-intermediates-file "
-                    + file + " can not be read as PEM certificates"));
-        }
-    }
-
-    private static Set<AwsVerifierConfig.LegacyForm> legacyForms(VendSettings settings) {
-        String listed = settings.awsLegacyDocumentForms();
-        if (listed == null || listed.isBlank()) {
-            return Set.of();
-        }
-        var forms = new HashSet<AwsVerifierConfig.LegacyForm>();
-        for (String name : listed.split(",")) {
-            switch (name.trim()) {
-                case "pkcs7" -> forms.add(AwsVerifierConfig.LegacyForm.DSA_PKCS7);
-                case "signature" -> forms.add(AwsVerifierConfig.LegacyForm.RSA_SIGNATURE);
-                default -> throw new InvalidConfigurationException(List.of(
-                        "vend.aws-legacy-document-forms: '" + name.trim() + "' is not pkcs7 or "
-                                + "signature"));
-            }
-        }
-        return Set.copyOf(forms);
     }
 
     private static void checkSettings(VendSettings settings) {

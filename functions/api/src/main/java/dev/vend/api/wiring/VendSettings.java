@@ -30,6 +30,14 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param awsLegacyDocumentForms the older EC2 instance-document forms to accept besides
  *     RSA-2048, comma-separated: {@code pkcs7} (DSA, no region separation) and {@code signature}
  *     (RSA-1024); none when absent
+ * @param awsStsEndpoint one more STS endpoint URL for AWS IAM proofs (a VPC endpoint's own name,
+ *     a FIPS or other-partition endpoint, an emulator on the loopback interface): its host joins
+ *     the allowlist and requests signed for it go to it; AWS's endpoints alone when absent
+ * @param awsRegionCertificatesFile a YAML file mapping document form and region to a PEM
+ *     certificate that verifies EC2 instance identity documents, added to the shipped ones or
+ *     replacing one; the shipped ones alone when absent
+ * @param azureRootsFile a PEM file of trust anchors for Azure IMDS signing certificates that
+ *     replaces the bundled roots; the bundled roots when absent
  */
 @ConfigurationProperties("vend")
 public record VendSettings(
@@ -46,7 +54,10 @@ public record VendSettings(
         @Nullable String kmsEndpoint,
         @Nullable String policyTable,
         @Nullable String azureIntermediatesFile,
-        @Nullable String awsLegacyDocumentForms) {
+        @Nullable String awsLegacyDocumentForms,
+        @Nullable String awsStsEndpoint,
+        @Nullable String awsRegionCertificatesFile,
+        @Nullable String azureRootsFile) {
 
     /** The canonical constructor, the one Micronaut binds. */
     @Creator
@@ -61,6 +72,6 @@ public record VendSettings(
             @Nullable String kmsEndpoint) {
         this(issuerUrl, issuersFile, policiesFolder, stateDir, localKeyAlgorithm, signingKeys,
                 singleUseTable, dynamodbEndpoint, jwksMaxAgeSeconds, maxLifetimeSeconds,
-                kmsEndpoint, null, null, null);
+                kmsEndpoint, null, null, null, null, null, null);
     }
 }

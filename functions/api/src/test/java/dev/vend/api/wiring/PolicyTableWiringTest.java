@@ -43,7 +43,7 @@ class PolicyTableWiringTest {
             @Nullable String endpoint) {
         return new VendSettings("https://vend.test", null, policiesFolder,
                 dir.resolve("state").toString(), "ES256", null, null, endpoint, 300, 3600, null,
-                table, null, null);
+                table, null, null, null, null, null);
     }
 
     private static VendAssembly.Environment environment() {

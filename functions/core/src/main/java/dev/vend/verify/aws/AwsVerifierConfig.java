@@ -2,12 +2,21 @@
 package dev.vend.verify.aws;
 
 import dev.vend.challenge.Challenges;
+import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.VendingFailure;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the AWS verifiers need.
@@ -19,9 +28,12 @@ import java.util.Set;
  * @param stsHosts the STS endpoints Vend sends rebuilt requests to; the signed host must be one
  * @param sts how a rebuilt request reaches STS
  * @param legacyForms the older instance-document forms this deployment accepts besides RSA-2048
+ * @param regionCertificates per-region instance-identity certificates the deployment adds to
+ *     the shipped ones, or puts in their place ({@link RegionCertificates#none()} for none)
  */
 public record AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
-        Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms) {
+        Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
+        RegionCertificates regionCertificates) {
 
     /** The global endpoint and the regional endpoints of the commercial partition. */
     public static final Set<String> DEFAULT_STS_HOSTS = defaultStsHosts();
@@ -31,12 +43,19 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(serverId, "serverId");
         Objects.requireNonNull(sts, "sts");
+        Objects.requireNonNull(regionCertificates, "regionCertificates");
         stsHosts = Set.copyOf(stsHosts);
         legacyForms = Set.copyOf(legacyForms);
         if (serverId.isBlank() || !serverId.matches("[\\x21-\\x7e]{1,256}")) {
             throw new IllegalArgumentException(
                     "serverId must be 1 to 256 visible ASCII characters");
         }
+    }
+
+    /** The configuration with only the shipped instance-identity certificates. */
+    public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
+            Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms) {
+        this(challenges, clock, serverId, stsHosts, sts, legacyForms, RegionCertificates.none());
     }
 
     /** Instance-document forms weaker than RSA-2048, accepted only when listed. */
@@ -49,7 +68,104 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
 
     /** A transport over HTTPS to the signed host itself ({@code https://<host>/}). */
     public static StsTransport httpsTransport() {
-        return new HttpsStsTransport();
+        return httpsTransport(null);
+    }
+
+    /**
+     * A transport to {@link #stsHosts(StsEndpoint) stsHosts(endpoint)} only: requests signed for
+     * the endpoint's host go to its URL, every other one over HTTPS to the signed host itself
+     * ({@code https://<host>/}), and a host outside that set is never sent to.
+     *
+     * @param endpoint one more STS endpoint, or {@code null} for the AWS endpoints alone
+     */
+    public static StsTransport httpsTransport(@Nullable StsEndpoint endpoint) {
+        return new HttpsStsTransport(stsHosts(endpoint), endpoint);
+    }
+
+    /**
+     * The hosts a rebuilt request may be signed for and sent to: {@link #DEFAULT_STS_HOSTS},
+     * plus the endpoint's host when one is given.
+     */
+    public static Set<String> stsHosts(@Nullable StsEndpoint endpoint) {
+        if (endpoint == null) {
+            return DEFAULT_STS_HOSTS;
+        }
+        var hosts = new HashSet<String>(DEFAULT_STS_HOSTS);
+        hosts.add(endpoint.host());
+        return Set.copyOf(hosts);
+    }
+
+    /**
+     * One more STS endpoint than AWS's own, as a deployment names it (in the spirit of the
+     * {@code sts_endpoint} of Vault's AWS auth method): a VPC interface endpoint's own DNS name,
+     * a FIPS or another partition's endpoint, or an emulator on the loopback interface. A
+     * workload signs its IAM proof for {@link #host()}; Vend sends the rebuilt request to
+     * {@link #url()}. Immutable.
+     *
+     * <p><strong>Limitation:</strong> for a host that names no region (an emulator, a private
+     * name), Vend accepts any region in the proof's credential scope and leaves that check to
+     * the endpoint's STS.
+     *
+     * @param url where rebuilt requests go: {@code scheme://host[:port]/}
+     * @param host the signed host those requests carry: the host name in lower case, with
+     *     {@code :port} when the URL names a port other than its scheme's default
+     */
+    public record StsEndpoint(URI url, String host) {
+
+        public StsEndpoint {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(host, "host");
+        }
+
+        /**
+         * Reads and checks an endpoint URL: {@code https}, or plain {@code http} only for a
+         * loopback host ({@code localhost}, {@code 127.0.0.0/8}); a host name or IPv4 address;
+         * no user info, path, query or fragment.
+         *
+         * @throws IllegalArgumentException naming what is wrong
+         */
+        public static StsEndpoint parse(String text) {
+            return StsEndpointRules.parse(text);
+        }
+    }
+
+    /**
+     * Per-region instance-identity certificates, by document form, that a deployment adds to
+     * the shipped ones, or puts in their place for a region it names. Only their public keys are
+     * used, and validity dates are not enforced, as for the shipped ones. Immutable.
+     *
+     * @param byForm the form's wire name ({@code rsa2048}, {@code pkcs7}, {@code signature}) to
+     *     a map of region name to certificate
+     */
+    public record RegionCertificates(Map<String, Map<String, X509Certificate>> byForm) {
+
+        public RegionCertificates {
+            var copy = new LinkedHashMap<String, Map<String, X509Certificate>>();
+            byForm.forEach((form, regions) -> copy.put(form, Map.copyOf(regions)));
+            byForm = Collections.unmodifiableMap(copy);
+        }
+
+        /** No certificate besides the shipped ones. */
+        public static RegionCertificates none() {
+            return new RegionCertificates(Map.of());
+        }
+
+        /**
+         * Reads a region certificates file: a YAML (or JSON) mapping of form to a mapping of
+         * region to a PEM file holding that region's one certificate, relative to the file's
+         * folder. Forms are {@code rsa2048} (an RSA key of 2048 bits or more), {@code pkcs7}
+         * (DSA) and {@code signature} (RSA).
+         *
+         * @throws InvalidConfigurationException listing every problem of the file
+         */
+        public static RegionCertificates load(Path file) {
+            return RegionCertificateFile.load(file);
+        }
+
+        /** The configured certificate of this form and region, if any. */
+        Optional<X509Certificate> certificate(String form, String region) {
+            return Optional.ofNullable(byForm.getOrDefault(form, Map.of()).get(region));
+        }
     }
 
     /**
@@ -96,7 +212,7 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
                 "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
                 "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1",
                 "us-east-1", "us-east-2", "us-west-1", "us-west-2");
-        var hosts = new java.util.HashSet<String>();
+        var hosts = new HashSet<String>();
         hosts.add("sts.amazonaws.com");
         regions.forEach(region -> hosts.add("sts." + region + ".amazonaws.com"));
         return Set.copyOf(hosts);

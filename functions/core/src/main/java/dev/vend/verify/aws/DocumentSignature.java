@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Set;
+import java.util.function.Function;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
@@ -40,19 +41,24 @@ final class DocumentSignature {
      * @param form {@code rsa2048}, {@code pkcs7} or {@code signature}
      * @param signature the base64 value AWS served for that form (PEM armour allowed)
      * @param document the separately sent document, required for {@code signature}
+     * @param legacy the older forms the deployment accepts
+     * @param certificates the deployment's own region certificates, before the shipped ones
      */
     static byte[] verify(String form, String signature, byte @Nullable [] document,
-            Set<AwsVerifierConfig.LegacyForm> legacy) {
+            Set<AwsVerifierConfig.LegacyForm> legacy,
+            AwsVerifierConfig.RegionCertificates certificates) {
         byte[] decoded = base64(signature);
         return switch (form) {
-            case "rsa2048" -> verifyPkcs7(decoded, document, RegionKeys.Kind.RSA2048);
+            case "rsa2048" -> verifyPkcs7(decoded, document,
+                    region -> RegionKeys.forRegion(RegionKeys.Kind.RSA2048, region, certificates));
             case "pkcs7" -> {
                 requireOptIn(legacy, AwsVerifierConfig.LegacyForm.DSA_PKCS7);
-                yield verifyPkcs7(decoded, document, RegionKeys.Kind.DSA);
+                yield verifyPkcs7(decoded, document,
+                        region -> RegionKeys.forRegion(RegionKeys.Kind.DSA, region, certificates));
             }
             case "signature" -> {
                 requireOptIn(legacy, AwsVerifierConfig.LegacyForm.RSA_SIGNATURE);
-                yield verifyRaw(decoded, document);
+                yield verifyRaw(decoded, document, certificates);
             }
             default -> throw new DenialException(DenialReason.UNSUPPORTED_TOKEN_FORM,
                     "unknown instance document form");
@@ -68,15 +74,14 @@ final class DocumentSignature {
     }
 
     private static byte[] verifyPkcs7(byte[] der, byte @Nullable [] document,
-            RegionKeys.Kind kind) {
+            Function<String, PublicKey> keyOfRegion) {
         CMSSignedData signed = parse(der);
         byte[] content = content(signed);
         if (document != null && !Arrays.equals(document, content)) {
             throw new DenialException(DenialReason.BAD_SIGNATURE,
                     "sent document differs from the signed content");
         }
-        PublicKey key = RegionKeys.forRegion(kind,
-                InstanceDocument.regionBeforeVerification(content));
+        PublicKey key = keyOfRegion.apply(InstanceDocument.regionBeforeVerification(content));
         Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
         if (signers.size() != 1) {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "PKCS7 signer count not 1");
@@ -96,13 +101,14 @@ final class DocumentSignature {
         }
     }
 
-    private static byte[] verifyRaw(byte[] signature, byte @Nullable [] document) {
+    private static byte[] verifyRaw(byte[] signature, byte @Nullable [] document,
+            AwsVerifierConfig.RegionCertificates certificates) {
         if (document == null) {
             throw new DenialException(DenialReason.MALFORMED_TOKEN,
                     "the signature form needs the document");
         }
         PublicKey key = RegionKeys.forRegion(RegionKeys.Kind.RSA_SIGNATURE,
-                InstanceDocument.regionBeforeVerification(document));
+                InstanceDocument.regionBeforeVerification(document), certificates);
         try {
             Signature verifier = Signature.getInstance("SHA256withRSA");
             verifier.initVerify(key);

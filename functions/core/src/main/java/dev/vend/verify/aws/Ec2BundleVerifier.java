@@ -87,7 +87,7 @@ public final class Ec2BundleVerifier implements IdentityVerifier {
         }
         byte[] sent = document == null ? null : document.asText().getBytes(StandardCharsets.UTF_8);
         byte[] signed = DocumentSignature.verify(form.asText(), signature.asText(), sent,
-                config.legacyForms());
+                config.legacyForms(), config.regionCertificates());
         return InstanceDocument.fromSigned(signed);
     }
 

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * ({@code Authorization}, {@code X-Amz-Date}, {@code X-Amz-Security-Token}). Nothing else of the
  * caller's request exists here, so nothing else can be forwarded. Parsing checks shapes only.
  *
- * @param host the STS host the request was signed for
+ * @param host the STS host the request was signed for, as in its {@code Host} header
  * @param challenge the Vend challenge in the signed headers
  * @param authorization the SigV4 {@code Authorization} value
  * @param amzDate the {@code X-Amz-Date} value ({@code yyyyMMdd'T'HHmmss'Z'})
@@ -25,7 +25,8 @@ record IamProof(String host, String challenge, String authorization, String amzD
 
     static final Set<String> MEMBERS =
             Set.of("host", "challenge", "authorization", "amz_date", "security_token");
-    private static final Pattern HOST = Pattern.compile("[a-z0-9.-]{1,253}");
+    /** A host name, with a port only for a configured endpoint that names one. */
+    private static final Pattern HOST = Pattern.compile("[a-z0-9.-]{1,253}(:[0-9]{1,5})?");
     private static final Pattern DATE = Pattern.compile("[0-9]{8}T[0-9]{6}Z");
     private static final Pattern VISIBLE = Pattern.compile("[\\x20-\\x7e]{1,1024}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9+/=]{1,8192}");

@@ -18,26 +18,32 @@ import java.util.regex.Pattern;
 
 /**
  * AWS's published per-region instance-identity certificates, shipped as classpath resources
- * (see {@code dev/vend/verify/aws/README.md}, which also says how to add a region). They are
- * pinned keys: only the public key is used, and X.509 validity dates are not enforced, as AWS's
- * own RSA-2048 certificates outlive any validity rule and the re-issued RSA ones share old keys.
- * Thread-safe; each certificate is read once.
+ * (see {@code dev/vend/verify/aws/README.md}, which also says how to add a region), and those a
+ * deployment configures ({@link AwsVerifierConfig.RegionCertificates}), which come first. They
+ * are pinned keys: only the public key is used, and X.509 validity dates are not enforced, as
+ * AWS's own RSA-2048 certificates outlive any validity rule and the re-issued RSA ones share old
+ * keys. Thread-safe; each shipped certificate is read once.
  */
 final class RegionKeys {
 
     /** Which certificate set verifies which form. */
     enum Kind {
-        RSA2048("rsa2048"), DSA("dsa"), RSA_SIGNATURE("rsa-signature");
+        RSA2048("rsa2048", "rsa2048"),
+        DSA("dsa", "pkcs7"),
+        RSA_SIGNATURE("rsa-signature", "signature");
 
         private final String folder;
+        private final String form;
 
-        Kind(String folder) {
+        Kind(String folder, String form) {
             this.folder = folder;
+            this.form = form;
         }
     }
 
     static final String BASE = "dev/vend/verify/aws/";
-    private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
+    /** A region name, as AWS forms them ({@code us-east-1}, {@code eusc-de-east-1}). */
+    static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
     private static final ConcurrentMap<String, Optional<PublicKey>> CACHE =
             new ConcurrentHashMap<>();
     private static final Properties DSA_REGIONS = dsaRegions();
@@ -46,13 +52,19 @@ final class RegionKeys {
     }
 
     /**
-     * The key that verifies documents of this region in this form.
+     * The key that verifies documents of this region in this form: the configured certificate's
+     * when the deployment names one, else the shipped one's.
      *
      * @throws DenialException {@link DenialReason#UNKNOWN_KEY} for an unknown or ill-formed region
      */
-    static PublicKey forRegion(Kind kind, String region) {
+    static PublicKey forRegion(Kind kind, String region,
+            AwsVerifierConfig.RegionCertificates configured) {
         if (!REGION.matcher(region).matches()) {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "region is not a region name");
+        }
+        Optional<X509Certificate> own = configured.certificate(kind.form, region);
+        if (own.isPresent()) {
+            return own.get().getPublicKey();
         }
         String file = kind == Kind.DSA
                 ? DSA_REGIONS.getProperty(region, "default.pem") : region + ".pem";

@@ -35,7 +35,14 @@ final class StsRequestRebuilder {
     private static final Pattern AUTHORIZATION = Pattern.compile("AWS4-HMAC-SHA256 "
             + "Credential=([A-Z0-9]{16,128})/([0-9]{8})/([a-z0-9-]{1,32})/sts/aws4_request, ?"
             + "SignedHeaders=([a-z0-9;-]{1,256}), ?Signature=([0-9a-f]{64})");
-    private static final Pattern REGIONAL = Pattern.compile("sts\\.([a-z0-9-]+)\\.amazonaws\\.com");
+    /**
+     * A host naming its region: {@code sts.<region>.amazonaws.com}, and the forms a configured
+     * endpoint may take: FIPS ({@code sts-fips.<region>…}), China ({@code ….amazonaws.com.cn})
+     * and a VPC endpoint's own name ({@code vpce-….sts.<region>.vpce.amazonaws.com}).
+     */
+    private static final Pattern REGIONAL = Pattern.compile("(?:[a-z0-9-]+\\.)*sts(?:-fips)?"
+            + "\\.([a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2})\\.(?:vpce\\.)?amazonaws\\.com(?:\\.cn)?");
+    private static final String GLOBAL = "sts.amazonaws.com";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -56,7 +63,7 @@ final class StsRequestRebuilder {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "SignedHeaders not exact");
         }
         if (!auth.group(2).equals(proof.amzDate().substring(0, 8))
-                || !auth.group(3).equals(scopeRegion(proof.host()))) {
+                || !scopeRegionFits(proof.host(), auth.group(3))) {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "credential scope mismatch");
         }
         checkDate(proof.amzDate(), now);
@@ -73,10 +80,18 @@ final class StsRequestRebuilder {
         return new AwsVerifierConfig.StsRequest(proof.host(), headers, BODY);
     }
 
-    /** The global endpoint signs in us-east-1; a regional one in its own region. */
-    private static String scopeRegion(String host) {
-        Matcher regional = REGIONAL.matcher(host);
-        return regional.matches() ? regional.group(1) : "us-east-1";
+    /**
+     * The global endpoint signs in us-east-1, a regional one in its own region. A configured
+     * endpoint whose name states no region (an emulator, a private name) may be signed for any
+     * region: STS itself refuses a scope its endpoint does not serve.
+     */
+    private static boolean scopeRegionFits(String host, String region) {
+        if (GLOBAL.equals(host)) {
+            return "us-east-1".equals(region);
+        }
+        int port = host.indexOf(':');
+        Matcher regional = REGIONAL.matcher(port < 0 ? host : host.substring(0, port));
+        return !regional.matches() || regional.group(1).equals(region);
     }
 
     private static void checkDate(String amzDate, Instant now) {

@@ -11,6 +11,8 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.FakeSts;
+import dev.vend.testsupport.TestIamProofs;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.InMemorySingleUseStore;
@@ -30,19 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The IAM proof end to end: a workload signs {@code GetCallerIdentity} with test credentials,
- * Vend rebuilds it and sends it to an STS fake that checks SigV4 as real STS does.
+ * Vend rebuilds it and sends it to {@link FakeSts}, which checks SigV4 as real STS does: through
+ * {@link SignedHostTransport} for proofs signed for AWS's own hosts, and through Vend's own
+ * transport for a configured endpoint on the loopback interface.
  */
 class AwsIamVerifierTest {
 
     static final String SERVER_ID = "https://vend.example";
-    static final StsFake.Principal DEPLOYER = new StsFake.Principal("ASIATESTDEPLOYER0001",
+    static final FakeSts.Principal DEPLOYER = new FakeSts.Principal("ASIATESTDEPLOYER0001",
             "deployer-secret-key/0123456789abcdefEXAMPLE", "IQoJb3JpZ2luX2VjEDeployerToken==",
             "111122223333", "arn:aws:sts::111122223333:assumed-role/deployer/build-42",
             "AROATESTDEPLOYERROLE:build-42");
-    static final StsFake.Principal USER = new StsFake.Principal("AKIATESTUSER00000001",
+    static final FakeSts.Principal USER = new FakeSts.Principal("AKIATESTUSER00000001",
             "user-secret-key/0123456789abcdefEXAMPLE", "", "111122223333",
             "arn:aws:iam::111122223333:user/ops/alice", "AIDATESTUSERALICE001");
-    static final StsFake.Principal FEDERATED = new StsFake.Principal("ASIATESTFEDERATED001",
+    static final FakeSts.Principal FEDERATED = new FakeSts.Principal("ASIATESTFEDERATED001",
             "federated-secret/0123456789abcdefEXAMPLE", "", "111122223333",
             "arn:aws:sts::111122223333:federated-user/bob", "111122223333:bob");
 
@@ -50,18 +54,22 @@ class AwsIamVerifierTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
-    private StsFake sts;
+    private FakeSts sts;
     private Challenges challenges;
     private VerifierRegistry verifiers;
 
     @BeforeEach
     void setUp() throws Exception {
-        sts = new StsFake(clock);
-        List.of(DEPLOYER, USER, FEDERATED).forEach(sts::add);
+        sts = FakeSts.start(clock);
+        List.of(DEPLOYER, USER, FEDERATED).forEach(sts::addPrincipal);
         challenges = new Challenges(new InMemorySingleUseStore(), clock);
-        var config = new AwsVerifierConfig(challenges, clock, SERVER_ID,
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, sts.transport(), Set.of());
-        verifiers = new VerifierRegistry(TestRegistries.fromYaml("""
+        verifiers = verifiers(AwsVerifierConfig.DEFAULT_STS_HOSTS,
+                SignedHostTransport.to(sts.endpoint()));
+    }
+
+    private VerifierRegistry verifiers(Set<String> hosts, AwsVerifierConfig.StsTransport send) {
+        var config = new AwsVerifierConfig(challenges, clock, SERVER_ID, hosts, send, Set.of());
+        return new VerifierRegistry(TestRegistries.fromYaml("""
                 issuers:
                   - id: aws-iam
                     issuer: https://sts.amazonaws.com
@@ -93,7 +101,7 @@ class AwsIamVerifierTest {
     void verifyWhenProofAcceptedThenStsGotExactlyTheRebuiltRequest() {
         verify(proof(DEPLOYER).json());
 
-        StsFake.Received request = sts.received.get(0);
+        FakeSts.Request request = sts.requests().get(0);
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.target()).isEqualTo("/");
         assertThat(request.body()).isEqualTo("Action=GetCallerIdentity&Version=2011-06-15");
@@ -146,7 +154,7 @@ class AwsIamVerifierTest {
         String proof = proof(DEPLOYER).host("sts.amazonaws.com.evil.example", "us-east-1").json();
 
         assertDenied(() -> verify(proof), DenialReason.UNTRUSTED_ISSUER);
-        assertThat(sts.received).isEmpty();
+        assertThat(sts.requests()).isEmpty();
     }
 
     @Test
@@ -159,7 +167,7 @@ class AwsIamVerifierTest {
     void verifyWhenChallengeNotInSignedHeadersThenDeniesMalformed() {
         assertDenied(() -> verify(proof(DEPLOYER).challengeNotSigned().json()),
                 DenialReason.MALFORMED_TOKEN);
-        assertThat(sts.received).isEmpty();
+        assertThat(sts.requests()).isEmpty();
     }
 
     @Test
@@ -209,11 +217,81 @@ class AwsIamVerifierTest {
     @Test
     void verifyWhenStsUnavailableThenFailsTransientlyAndChallengeStaysUsable() {
         var builder = proof(DEPLOYER);
-        sts.forcedStatus = 503;
+        sts.failNext(503, "ServiceUnavailable", 1);
 
         assertFailure(() -> verify(builder.json()), FailureKind.TRANSIENT);
-        sts.forcedStatus = 0;
         verify(builder.json());
+    }
+
+    // vend.aws-sts-endpoint: an emulator on the loopback interface, reached by Vend's own
+    // transport over plain HTTP, for proofs signed for its host and port.
+    @Test
+    void verifyWhenProofSignedForConfiguredEndpointThenSentThereAndAccepted() {
+        var endpoint = AwsVerifierConfig.StsEndpoint.parse(sts.endpoint().toString());
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint),
+                AwsVerifierConfig.httpsTransport(endpoint));
+
+        VerifiedIdentity identity = verify(proof(DEPLOYER).host(endpoint.host(), "eu-west-1")
+                .json());
+
+        assertThat(identity.immutableId()).isEqualTo("111122223333:AROATESTDEPLOYERROLE");
+        assertThat(sts.requests()).singleElement().satisfies(request -> {
+            assertThat(request.headers()).containsEntry("host", endpoint.host());
+            assertThat(request.body()).isEqualTo(StsRequestRebuilder.BODY);
+        });
+    }
+
+    @Test
+    void verifyWhenEndpointConfiguredAndProofNamesAnotherPortThenDeniedWithoutSending() {
+        var endpoint = AwsVerifierConfig.StsEndpoint.parse(sts.endpoint().toString());
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint),
+                AwsVerifierConfig.httpsTransport(endpoint));
+        int other = sts.endpoint().getPort() == 1 ? 2 : 1;
+
+        assertDenied(() -> verify(proof(DEPLOYER).host("127.0.0.1:" + other, "us-east-1").json()),
+                DenialReason.UNTRUSTED_ISSUER);
+        assertThat(sts.requests()).isEmpty();
+    }
+
+    @Test
+    void verifyWhenPortSignedWithoutConfiguredEndpointThenDeniedWithoutSending() {
+        String proof = proof(DEPLOYER).host("sts.us-east-1.amazonaws.com:443", "us-east-1")
+                .json();
+
+        assertDenied(() -> verify(proof), DenialReason.UNTRUSTED_ISSUER);
+        assertThat(sts.requests()).isEmpty();
+    }
+
+    @Test
+    void verifyWhenConfiguredEndpointNamesARegionThenScopeMustBeThatRegion() {
+        var fips = AwsVerifierConfig.StsEndpoint.parse("https://sts-fips.us-east-2.amazonaws.com");
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(fips),
+                SignedHostTransport.to(sts.endpoint()));
+
+        assertDenied(() -> verify(proof(DEPLOYER).host(fips.host(), "us-west-2").json()),
+                DenialReason.MALFORMED_TOKEN);
+        assertThat(sts.requests()).isEmpty();
+        assertThat(verify(proof(DEPLOYER).host(fips.host(), "us-east-2").json()).immutableId())
+                .isEqualTo("111122223333:AROATESTDEPLOYERROLE");
+    }
+
+    @Test
+    void verifyWhenConfiguredEndpointNamesARegionAndAPortThenScopeMustBeThatRegion() {
+        var vpce = AwsVerifierConfig.StsEndpoint.parse(
+                "https://vpce-0a1b2c3d.sts.eu-west-1.vpce.amazonaws.com:8443");
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(vpce),
+                SignedHostTransport.to(sts.endpoint()));
+
+        assertDenied(() -> verify(proof(DEPLOYER).host(vpce.host(), "us-east-1").json()),
+                DenialReason.MALFORMED_TOKEN);
+        assertThat(verify(proof(DEPLOYER).host(vpce.host(), "eu-west-1").json()).issuerId())
+                .isEqualTo("aws-iam");
+    }
+
+    @Test
+    void verifyWhenGlobalEndpointSignedForAnotherRegionThenDeniesMalformed() {
+        assertDenied(() -> verify(proof(DEPLOYER).host("sts.amazonaws.com", "eu-west-1").json()),
+                DenialReason.MALFORMED_TOKEN);
     }
 
     @Test
@@ -265,7 +343,7 @@ class AwsIamVerifierTest {
                 + "</GetCallerIdentityResponse>").getBytes(StandardCharsets.UTF_8);
     }
 
-    private TestIamProofs proof(StsFake.Principal principal) {
+    private TestIamProofs proof(FakeSts.Principal principal) {
         return new TestIamProofs(principal, challenges.issue().value(), SERVER_ID,
                 clock.instant());
     }

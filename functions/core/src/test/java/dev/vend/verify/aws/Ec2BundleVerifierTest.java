@@ -11,12 +11,16 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.FakeSts;
 import dev.vend.testsupport.RealDocs;
+import dev.vend.testsupport.TestIamProofs;
+import dev.vend.testsupport.TestInstanceDocuments;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.MutableClock;
 import dev.vend.verify.TestRegistries;
 import dev.vend.verify.VerifierRegistry;
+import dev.vend.verify.aws.AwsVerifierConfig.RegionCertificates;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The EC2 bundle: a genuine RSA-2048 instance document from realdocs/aws-iid (AWS's keys can not
- * sign at test time) bound to IAM proofs signed at test time and checked by the STS fake. The
+ * sign at test time), or one signed at test time under a region certificate the deployment
+ * configures, bound to IAM proofs signed at test time and checked by {@link FakeSts}. The
  * document's own age does not matter: freshness comes from the consumed challenge (BUG-21).
  */
 class Ec2BundleVerifierTest {
@@ -36,20 +41,20 @@ class Ec2BundleVerifierTest {
     static final String IID = "aws-iid/iid-04-us-west-2-2021-rsa2048/";
     static final String ACCOUNT = "278576220453";
     static final String INSTANCE = "i-078517ca8a70a1dde";
-    static final StsFake.Principal INSTANCE_ROLE = new StsFake.Principal("ASIATESTINSTANCE0001",
+    static final FakeSts.Principal INSTANCE_ROLE = new FakeSts.Principal("ASIATESTINSTANCE0001",
             "instance-secret/0123456789abcdefEXAMPLE", "IQoJInstanceRoleToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/" + INSTANCE,
             ACCOUNT + ":aws:ec2-instance:" + INSTANCE);
     /** Another principal of the same account, whose session is named after the instance. */
-    static final StsFake.Principal LOOKALIKE = new StsFake.Principal("ASIATESTLOOKALIKE001",
+    static final FakeSts.Principal LOOKALIKE = new FakeSts.Principal("ASIATESTLOOKALIKE001",
             "lookalike-secret/0123456789abcdefEXAMPLE", "IQoJLookalikeToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/deployer/" + INSTANCE,
             "AROATESTDEPLOYER0001:" + INSTANCE);
-    static final StsFake.Principal OTHER_INSTANCE = new StsFake.Principal("ASIATESTOTHERINST001",
+    static final FakeSts.Principal OTHER_INSTANCE = new FakeSts.Principal("ASIATESTOTHERINST001",
             "other-secret/0123456789abcdefEXAMPLE", "IQoJOtherToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/i-0aaaabbbbccccdddd",
             ACCOUNT + ":aws:ec2-instance:i-0aaaabbbbccccdddd");
-    static final StsFake.Principal OTHER_ACCOUNT = new StsFake.Principal("ASIATESTOTHERACCT001",
+    static final FakeSts.Principal OTHER_ACCOUNT = new FakeSts.Principal("ASIATESTOTHERACCT001",
             "account-secret/0123456789abcdefEXAMPLE", "IQoJAccountToken==", "999988887777",
             "arn:aws:sts::999988887777:assumed-role/aws:ec2-instance/" + INSTANCE,
             "999988887777:aws:ec2-instance:" + INSTANCE);
@@ -58,14 +63,14 @@ class Ec2BundleVerifierTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
-    private StsFake sts;
+    private FakeSts sts;
     private Challenges challenges;
     private VerifierRegistry verifiers;
 
     @BeforeEach
     void setUp() throws Exception {
-        sts = new StsFake(clock);
-        List.of(INSTANCE_ROLE, LOOKALIKE, OTHER_INSTANCE, OTHER_ACCOUNT).forEach(sts::add);
+        sts = FakeSts.start(clock);
+        List.of(INSTANCE_ROLE, LOOKALIKE, OTHER_INSTANCE, OTHER_ACCOUNT).forEach(sts::addPrincipal);
         challenges = new Challenges(new InMemorySingleUseStore(), clock);
         verifiers = verifiers(Set.of());
     }
@@ -172,9 +177,67 @@ class Ec2BundleVerifierTest {
                 DenialReason.UNSUPPORTED_TOKEN_FORM);
     }
 
+    // vend.aws-region-certificates-file: a region's certificate from the deployment.
+    @Test
+    void verifyWhenDocumentSignedForRegionOfConfiguredCertificateThenAccepted() {
+        var instance = new TestInstanceDocuments();
+        verifiers = verifiers(Set.of(), RegionCertificates.load(
+                instance.writeRegionCertificatesFile(dir, "xx-vend-1")));
+        String document = TestInstanceDocuments.document(ACCOUNT, "xx-vend-1", INSTANCE);
+
+        VerifiedIdentity identity = verify(bundle(instance.rsa2048(document),
+                proof(INSTANCE_ROLE)));
+
+        assertThat(identity.immutableId()).isEqualTo(ACCOUNT + ":" + INSTANCE);
+        assertThat(identity.attribute("region")).contains(new AttributeValue.Str("xx-vend-1"));
+    }
+
+    @Test
+    void verifyWhenTestSignedDocumentAndNoCertificateConfiguredThenDenied() {
+        var instance = new TestInstanceDocuments();
+        String unknownRegion = TestInstanceDocuments.document(ACCOUNT, "xx-vend-1", INSTANCE);
+        String shippedRegion = TestInstanceDocuments.document(ACCOUNT, "us-west-2", INSTANCE);
+
+        assertDenied(() -> verify(bundle(instance.rsa2048(unknownRegion), proof(INSTANCE_ROLE))),
+                DenialReason.UNKNOWN_KEY);
+        assertDenied(() -> verify(bundle(instance.rsa2048(shippedRegion), proof(INSTANCE_ROLE))),
+                DenialReason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void verifyWhenConfiguredCertificateReplacesShippedRegionThenOnlyItVerifies() {
+        var instance = new TestInstanceDocuments();
+        verifiers = verifiers(Set.of(), RegionCertificates.load(
+                instance.writeRegionCertificatesFile(dir, "us-west-2")));
+        String testSigned = TestInstanceDocuments.document(ACCOUNT, "us-west-2", INSTANCE);
+
+        assertThat(verify(bundle(instance.rsa2048(testSigned), proof(INSTANCE_ROLE)))
+                .immutableId()).isEqualTo(ACCOUNT + ":" + INSTANCE);
+        // AWS's genuine us-west-2 document no longer verifies: the shipped key was replaced.
+        assertDenied(() -> verify(bundle(rsa2048(), proof(INSTANCE_ROLE))),
+                DenialReason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void verifyWhenDocumentSignedByAnotherKeyThanConfiguredThenDeniesBadSignature() {
+        var configured = new TestInstanceDocuments();
+        verifiers = verifiers(Set.of(), RegionCertificates.load(
+                configured.writeRegionCertificatesFile(dir, "xx-vend-1")));
+        String document = TestInstanceDocuments.document(ACCOUNT, "xx-vend-1", INSTANCE);
+
+        assertDenied(() -> verify(bundle(new TestInstanceDocuments().rsa2048(document),
+                proof(INSTANCE_ROLE))), DenialReason.BAD_SIGNATURE);
+    }
+
     private VerifierRegistry verifiers(Set<AwsVerifierConfig.LegacyForm> legacy) {
+        return verifiers(legacy, AwsVerifierConfig.RegionCertificates.none());
+    }
+
+    private VerifierRegistry verifiers(Set<AwsVerifierConfig.LegacyForm> legacy,
+            AwsVerifierConfig.RegionCertificates certificates) {
         var config = new AwsVerifierConfig(challenges, clock, "https://vend.example",
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, sts.transport(), legacy);
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()), legacy,
+                certificates);
         return new VerifierRegistry(TestRegistries.fromYaml("""
                 issuers:
                   - id: aws-ec2
@@ -191,7 +254,7 @@ class Ec2BundleVerifierTest {
         return document;
     }
 
-    private ObjectNode proof(StsFake.Principal principal) {
+    private ObjectNode proof(FakeSts.Principal principal) {
         return new TestIamProofs(principal, challenges.issue().value(), "https://vend.example",
                 clock.instant()).node();
     }

@@ -33,6 +33,8 @@ class RealInstanceDocumentTest {
     static final Set<AwsVerifierConfig.LegacyForm> ALL =
             EnumSet.allOf(AwsVerifierConfig.LegacyForm.class);
     static final Map<String, String> VERDICTS = new LinkedHashMap<>();
+    static final AwsVerifierConfig.RegionCertificates NONE =
+            AwsVerifierConfig.RegionCertificates.none();
 
     @AfterAll
     static void printVerdicts() {
@@ -56,10 +58,11 @@ class RealInstanceDocumentTest {
         String signature = RealDocs.read("aws-iid/" + folder + "/" + file);
         byte[] document = RealDocs.readBytes("aws-iid/" + folder + "/document.json");
 
-        byte[] detached = DocumentSignature.verify(form, signature, document, ALL);
+        byte[] detached = DocumentSignature.verify(form, signature, document, ALL, NONE);
         assertThat(detached).isEqualTo(document);
         if (!"signature".equals(form)) {
-            assertThat(DocumentSignature.verify(form, signature, null, ALL)).isEqualTo(document);
+            assertThat(DocumentSignature.verify(form, signature, null, ALL, NONE))
+                    .isEqualTo(document);
         }
         InstanceDocument identity = InstanceDocument.fromSigned(detached);
         assertThat(identity.account()).isEqualTo(account);
@@ -75,9 +78,9 @@ class RealInstanceDocumentTest {
         String raw = RealDocs.read("aws-iid/iid-06-us-east-2-2018-all3/signature.b64");
         byte[] doc06 = RealDocs.readBytes("aws-iid/iid-06-us-east-2-2018-all3/document.json");
 
-        assertDenied(() -> DocumentSignature.verify("pkcs7", dsa, null, Set.of()),
+        assertDenied(() -> DocumentSignature.verify("pkcs7", dsa, null, Set.of(), NONE),
                 DenialReason.UNSUPPORTED_ALGORITHM);
-        assertDenied(() -> DocumentSignature.verify("signature", raw, doc06, Set.of()),
+        assertDenied(() -> DocumentSignature.verify("signature", raw, doc06, Set.of(), NONE),
                 DenialReason.UNSUPPORTED_ALGORITHM);
         VERDICTS.put("aws-iid/iid-01 pkcs7 / iid-06 signature, legacy forms off",
                 "refused: unsupported_algorithm (DSA and RSA-1024 need opt-in)");
@@ -88,7 +91,7 @@ class RealInstanceDocumentTest {
         String pkcs7 = RealDocs.read("aws-iid/iid-02-ap-southeast-2-2018-dsa/pkcs7.b64");
         byte[] tampered = RealDocs.readBytes("aws-iid/neg-01-tampered-document/document.json");
 
-        assertDenied(() -> DocumentSignature.verify("pkcs7", pkcs7, tampered, ALL),
+        assertDenied(() -> DocumentSignature.verify("pkcs7", pkcs7, tampered, ALL, NONE),
                 DenialReason.BAD_SIGNATURE);
         VERDICTS.put("aws-iid/neg-01-tampered-document/document.json + iid-02 pkcs7",
                 "INVALID: bad_signature");
@@ -106,7 +109,7 @@ class RealInstanceDocumentTest {
 
         SignerInformation again = replaced.getSignerInfos().get(signer.getSID());
         assertThat(DocumentSignature.verifies(again,
-                RegionKeys.forRegion(RegionKeys.Kind.DSA, "ap-southeast-2"))).isFalse();
+                RegionKeys.forRegion(RegionKeys.Kind.DSA, "ap-southeast-2", NONE))).isFalse();
     }
 
     @Test
@@ -115,9 +118,9 @@ class RealInstanceDocumentTest {
         SignerInformation signer = signerOf("aws-iid/iid-04-us-west-2-2021-rsa2048/pkcs7.b64");
 
         assertThat(DocumentSignature.verifies(signer,
-                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "us-west-2"))).isTrue();
+                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "us-west-2", NONE))).isTrue();
         assertThat(DocumentSignature.verifies(signer,
-                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "us-west-1"))).isFalse();
+                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "us-west-1", NONE))).isFalse();
         VERDICTS.put("aws-iid/iid-04 (us-west-2) vs rsa2048/us-west-1 certificate",
                 "INVALID (region separation)");
     }
@@ -127,7 +130,7 @@ class RealInstanceDocumentTest {
         SignerInformation signer = signerOf("aws-iid/iid-02-ap-southeast-2-2018-dsa/pkcs7.b64");
 
         assertThat(DocumentSignature.verifies(signer,
-                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "ap-southeast-2"))).isFalse();
+                RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "ap-southeast-2", NONE))).isFalse();
         assertThat(DocumentSignature.verifies(signer, key(
                 "aws-iid/certs/negative-old-EC2-AMI-Authority-rsa1024-expired-2021.pem")))
                 .isFalse();
@@ -138,7 +141,7 @@ class RealInstanceDocumentTest {
     void verifyWhenCorruptedPkcs7ThenDeniesMalformed() {
         String corrupted = RealDocs.read("aws-iid/neg-02-corrupted-pkcs7/pkcs7.b64");
 
-        assertDenied(() -> DocumentSignature.verify("pkcs7", corrupted, null, ALL),
+        assertDenied(() -> DocumentSignature.verify("pkcs7", corrupted, null, ALL, NONE),
                 DenialReason.MALFORMED_TOKEN);
         VERDICTS.put("aws-iid/neg-02-corrupted-pkcs7/pkcs7.b64", "INVALID: malformed_token");
     }
@@ -150,7 +153,7 @@ class RealInstanceDocumentTest {
         byte[] modified = document.replace("437526006925", "437526006926")
                 .getBytes(StandardCharsets.UTF_8);
 
-        assertDenied(() -> DocumentSignature.verify("signature", raw, modified, ALL),
+        assertDenied(() -> DocumentSignature.verify("signature", raw, modified, ALL, NONE),
                 DenialReason.BAD_SIGNATURE);
         VERDICTS.put("aws-iid/iid-06 signature.b64 over a modified document",
                 "INVALID: bad_signature");
@@ -158,17 +161,17 @@ class RealInstanceDocumentTest {
 
     @Test
     void verifyWhenShippedDefaultDsaKeyThenSameAsPublishedGovCloudCertificate() throws Exception {
-        assertThat(RegionKeys.forRegion(RegionKeys.Kind.DSA, "us-gov-west-1")).isEqualTo(
+        assertThat(RegionKeys.forRegion(RegionKeys.Kind.DSA, "us-gov-west-1", NONE)).isEqualTo(
                 key("aws-iid/certs/dsa-pkcs7/us-gov-west-1_us-gov-east-1.pem"));
-        assertThat(RegionKeys.forRegion(RegionKeys.Kind.DSA, "eu-west-1"))
-                .isEqualTo(RegionKeys.forRegion(RegionKeys.Kind.DSA, "us-east-1"));
+        assertThat(RegionKeys.forRegion(RegionKeys.Kind.DSA, "eu-west-1", NONE))
+                .isEqualTo(RegionKeys.forRegion(RegionKeys.Kind.DSA, "us-east-1", NONE));
     }
 
     @Test
     void forRegionWhenRegionUnknownOrIllFormedThenRefused() {
-        assertDenied(() -> RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "xx-nowhere-9"),
+        assertDenied(() -> RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "xx-nowhere-9", NONE),
                 DenialReason.UNKNOWN_KEY);
-        assertDenied(() -> RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "../dsa/default"),
+        assertDenied(() -> RegionKeys.forRegion(RegionKeys.Kind.RSA2048, "../dsa/default", NONE),
                 DenialReason.MALFORMED_TOKEN);
     }
 
