@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify;
 
+import dev.vend.metrics.Metrics;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -21,10 +22,19 @@ public final class IssuerKeys {
      */
     public static IssuerKeys forRegistry(IssuerRegistry registry, HttpsFetcher fetcher,
             Clock clock, JwksCache.Timing timing) {
+        return forRegistry(registry, fetcher, clock, timing, Metrics.none());
+    }
+
+    /**
+     * One cache per issuer entry, as {@link #forRegistry(IssuerRegistry, HttpsFetcher, Clock,
+     * JwksCache.Timing)}, each recording its lookups and fetches into {@code metrics}.
+     */
+    public static IssuerKeys forRegistry(IssuerRegistry registry, HttpsFetcher fetcher,
+            Clock clock, JwksCache.Timing timing, Metrics metrics) {
         JoseVerifiers.requirePatchedRuntime(Runtime.version());
         return new IssuerKeys(registry.entries().stream().collect(Collectors.toMap(
                 IssuerConfig::id,
-                entry -> new JwksCache(entry, fetcher, clock, timing),
+                entry -> new JwksCache(entry, fetcher, clock, timing, metrics),
                 (a, b) -> a)));
     }
 

@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.vend.RestoreAware;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -38,7 +40,12 @@ import org.slf4j.LoggerFactory;
  * verification fails closed. A {@code jwks_uri} read from discovery must be on the issuer's own
  * origin (host and port). A member of the key set that can not be parsed is skipped and logged,
  * without disabling the others. Only public signature keys that fit the token's algorithm are
- * candidates, and RSA keys only from 2048 bits. Thread-safe.
+ * candidates, and RSA keys only from 2048 bits.
+ *
+ * <p>Each lookup records one cache outcome into the request's {@link Metrics}
+ * ({@link Metric#JWKS_CACHE_HIT}, {@link Metric#JWKS_CACHE_REFRESH} or
+ * {@link Metric#JWKS_CACHE_MISS}), and each fetch its duration ({@link Metric#JWKS_FETCH_LATENCY}).
+ * Thread-safe.
  */
 public final class JwksCache implements RestoreAware {
 
@@ -54,6 +61,7 @@ public final class JwksCache implements RestoreAware {
     private final HttpsFetcher fetcher;
     private final Clock clock;
     private final Timing timing;
+    private final Metrics metrics;
 
     private @Nullable JWKSet keys;
     private Instant fetchedAt = Instant.MIN;
@@ -73,11 +81,19 @@ public final class JwksCache implements RestoreAware {
         }
     }
 
+    /** The key cache of one issuer, recording no metrics. */
     public JwksCache(IssuerConfig issuer, HttpsFetcher fetcher, Clock clock, Timing timing) {
+        this(issuer, fetcher, clock, timing, Metrics.none());
+    }
+
+    /** The key cache of one issuer, recording its cache outcomes and fetches into metrics. */
+    public JwksCache(IssuerConfig issuer, HttpsFetcher fetcher, Clock clock, Timing timing,
+            Metrics metrics) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.timing = Objects.requireNonNull(timing, "timing");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         if (issuer.keySource() instanceof KeySource.JwksFile file) {
             this.keys = readFile(file);
         }
@@ -115,14 +131,24 @@ public final class JwksCache implements RestoreAware {
      */
     public List<JWK> candidates(@Nullable String kid, JWSAlgorithm alg) {
         String lookup = kid == null || kid.isEmpty() ? null : kid;
-        List<JWK> found = select(current(), lookup, alg);
-        if (found.isEmpty() && lookup != null) {
-            JWKSet refreshed = refreshIfAllowed();
-            if (refreshed != null) {
-                found = select(refreshed, lookup, alg);
+        // A lookup without usable keys (current() throws) or without the kid is a miss.
+        Metric outcome = Metric.JWKS_CACHE_MISS;
+        try {
+            Held held = current();
+            List<JWK> found = select(held.keys(), lookup, alg);
+            if (!found.isEmpty() || lookup == null) {
+                outcome = held.outcome();
+                return found;
             }
+            JWKSet refreshed = refreshIfAllowed();
+            return refreshed == null ? found : select(refreshed, lookup, alg);
+        } finally {
+            metrics.count(outcome);
         }
-        return found;
+    }
+
+    /** The keys a lookup starts from, and whether they were held fresh, refreshed or fetched. */
+    private record Held(JWKSet keys, Metric outcome) {
     }
 
     /**
@@ -133,20 +159,22 @@ public final class JwksCache implements RestoreAware {
         return refreshAllowed() ? refresh() : null;
     }
 
-    private synchronized JWKSet current() {
+    private synchronized Held current() {
         if (issuer.keySource() instanceof KeySource.JwksFile) {
-            return Objects.requireNonNull(keys);
+            return new Held(Objects.requireNonNull(keys), Metric.JWKS_CACHE_HIT);
         }
         Instant now = clock.instant();
-        boolean due = keys == null || now.isAfter(fetchedAt.plus(timing.refreshInterval()));
-        if (due && refreshAllowed()) {
+        Metric outcome = keys == null ? Metric.JWKS_CACHE_MISS
+                : now.isAfter(fetchedAt.plus(timing.refreshInterval()))
+                        ? Metric.JWKS_CACHE_REFRESH : Metric.JWKS_CACHE_HIT;
+        if (outcome != Metric.JWKS_CACHE_HIT && refreshAllowed()) {
             refresh();
         }
         if (keys == null || now.isAfter(fetchedAt.plus(timing.maxStale()))) {
             throw VendingFailure.transientFailure(
                     "no current keys for issuer " + issuer.id(), null);
         }
-        return keys;
+        return new Held(keys, outcome);
     }
 
     private synchronized boolean refreshAllowed() {
@@ -158,7 +186,7 @@ public final class JwksCache implements RestoreAware {
 
     private synchronized JWKSet refresh() {
         lastAttempt = clock.instant();
-        try {
+        try (Metrics.Timer fetch = metrics.timer(Metric.JWKS_FETCH_LATENCY)) {
             URI jwksUri = jwksUri();
             keys = parseKeys(new String(fetcher.get(jwksUri, issuer.allowPrivateNetwork()),
                     StandardCharsets.UTF_8), issuer.id());

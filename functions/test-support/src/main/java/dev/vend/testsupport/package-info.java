@@ -3,7 +3,8 @@
  * Test fixtures shared by every Vend module, used in test scope only: real keys, real signed
  * tokens, a throwaway certificate authority, an HTTPS OIDC issuer, Azure attested documents, EC2
  * instance documents and AWS IAM proofs signed at test time, a dynalite process, KMS and STS
- * fakes, and the realdocs corpus. Nothing here mocks cryptography.
+ * fakes, the realdocs corpus, and a checker for CloudWatch Embedded Metric Format lines. Nothing
+ * here mocks cryptography.
  */
 @NullMarked
 package dev.vend.testsupport;

@@ -6,6 +6,7 @@ import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
 import dev.vend.audit.LogFields;
 import dev.vend.challenge.Challenges;
+import dev.vend.metrics.RequestMetrics;
 import dev.vend.vend.OAuthErrors;
 import dev.vend.vend.RequestIds;
 import dev.vend.verify.VendingFailure;
@@ -31,11 +32,14 @@ public class ChallengeController {
     private final Challenges challenges;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final RequestMetrics metrics;
 
-    public ChallengeController(Challenges challenges, AuditLog auditLog, Clock clock) {
+    public ChallengeController(Challenges challenges, AuditLog auditLog, Clock clock,
+            RequestMetrics metrics) {
         this.challenges = challenges;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Issues a challenge: {@code {"challenge":"<32 of [a-z0-9]>","expires_in":300}}. */
@@ -44,6 +48,14 @@ public class ChallengeController {
     public MutableHttpResponse<String> challenge() {
         String requestId = RequestIds.next();
         MDC.put(LogFields.REQUEST_ID, requestId);
+        try (RequestMetrics.Scope scope = metrics.open()) {
+            return issue(requestId);
+        } finally {
+            MDC.remove(LogFields.REQUEST_ID);
+        }
+    }
+
+    private MutableHttpResponse<String> issue(String requestId) {
         var audit = AuditRecorder.begin(requestId, "challenge", clock);
         try {
             Challenges.Issued issued = challenges.issue();
@@ -57,8 +69,6 @@ public class ChallengeController {
             audit.failed(failure.kind());
             auditLog.record(audit.end());
             return Responses.error(OAuthErrors.of(failure.kind()), requestId);
-        } finally {
-            MDC.remove(LogFields.REQUEST_ID);
         }
     }
 

@@ -4,6 +4,7 @@ package dev.vend.api.http;
 import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
 import dev.vend.audit.LogFields;
+import dev.vend.metrics.RequestMetrics;
 import dev.vend.model.IssuedToken;
 import dev.vend.model.TokenRequest;
 import dev.vend.parse.TokenExchangeForm;
@@ -26,7 +27,9 @@ import org.slf4j.MDC;
 
 /**
  * {@code POST /token}: RFC 8693 token exchange. Thin: refuse what the request bytes alone show is
- * wrong (recording its audit event here), parse, {@code vend}, render.
+ * wrong (recording its audit event here), parse, {@code vend}, render. The request id (in the MDC,
+ * for every log line) and the request's metrics scope are bound to the handling thread for the
+ * whole request.
  */
 @Controller
 public class TokenController {
@@ -34,11 +37,14 @@ public class TokenController {
     private final TokenVendingService service;
     private final AuditLog auditLog;
     private final Clock clock;
+    private final RequestMetrics metrics;
 
-    public TokenController(TokenVendingService service, AuditLog auditLog, Clock clock) {
+    public TokenController(TokenVendingService service, AuditLog auditLog, Clock clock,
+            RequestMetrics metrics) {
         this.service = service;
         this.auditLog = auditLog;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** Exchanges a workload's proof for a Vend token. */
@@ -47,7 +53,7 @@ public class TokenController {
     public MutableHttpResponse<String> token(HttpRequest<?> request, @Nullable @Body String body) {
         String requestId = RequestIds.next();
         MDC.put(LogFields.REQUEST_ID, requestId);
-        try {
+        try (RequestMetrics.Scope scope = metrics.open()) {
             return exchange(request, body, requestId);
         } finally {
             MDC.remove(LogFields.REQUEST_ID);

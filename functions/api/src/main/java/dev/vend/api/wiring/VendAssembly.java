@@ -14,6 +14,7 @@ import dev.vend.issue.LocalSigningKeys;
 import dev.vend.issue.SigningKey;
 import dev.vend.issue.SigningKeyConfig;
 import dev.vend.issue.TokenIssuer;
+import dev.vend.metrics.Metrics;
 import dev.vend.parse.YamlDocuments;
 import dev.vend.policy.FolderPolicyStore;
 import dev.vend.policy.PolicyCompiler;
@@ -78,9 +79,17 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
      * @param singleUse where challenges and single-use jti values are consumed
      * @param auditLog where audit events go
      * @param fetcher how issuer keys are fetched
+     * @param metrics where the KMS signers, the policy table, STS and the issuer key caches
+     *     record what they did for each request
      */
     public record Environment(Clock clock, SingleUseStore singleUse, AuditLog auditLog,
-            HttpsFetcher fetcher) {
+            HttpsFetcher fetcher, Metrics metrics) {
+
+        /** An environment whose components record no metrics. */
+        public Environment(Clock clock, SingleUseStore singleUse, AuditLog auditLog,
+                HttpsFetcher fetcher) {
+            this(clock, singleUse, auditLog, fetcher, Metrics.none());
+        }
     }
 
     /**
@@ -127,11 +136,11 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
                 Duration.ofSeconds(settings.maxLifetimeSeconds()));
         PolicyStore policies = policyStore(settings, new PolicyCompiler(issuers, limits), env,
                 dynamoDb);
-        KeyRing keys = loadKeys(settings, kms);
+        KeyRing keys = loadKeys(settings, kms, env.metrics());
         keys.checkPublication(env.clock().instant(), limits.maxLifetime());
 
         var issuerKeys = IssuerKeys.forRegistry(issuers, env.fetcher(), env.clock(),
-                JwksCache.Timing.defaults());
+                JwksCache.Timing.defaults(), env.metrics());
         var oidc = new OidcVerifier(new OidcVerifierConfig(issuerKeys, env.singleUse(), env.clock()));
         var challenges = new Challenges(env.singleUse(), env.clock());
         var gce = new GceVerifier(new GceVerifierConfig(issuerKeys, challenges, env.clock()));
@@ -148,7 +157,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
                         new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig))),
                 new PolicyEngine(policies),
                 new TokenIssuer(settings.issuerUrl(), keys, env.clock(), StsCredentialsVendor.lazy(
-                        () -> StsCredentialsVendor.clientBuilder(null).build())),
+                        () -> StsCredentialsVendor.clientBuilder(null).build(), env.metrics())),
                 env.auditLog(), env.clock()));
         return new VendAssembly(settings, issuers, policies, keys, service, issuerKeys);
     }
@@ -208,7 +217,8 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
             Environment env, Supplier<DynamoDbClient> dynamoDb) {
         if (usesPolicyTable(settings)) {
             return new DynamoDbPolicyStore(dynamoDb.get(),
-                    Objects.requireNonNull(settings.policyTable()), compiler, env.clock());
+                    Objects.requireNonNull(settings.policyTable()), compiler, env.clock(),
+                    env.metrics());
         }
         return FolderPolicyStore.load(Path.of(Objects.requireNonNull(settings.policiesFolder())),
                 compiler);
@@ -232,13 +242,14 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
     }
 
-    private static KeyRing loadKeys(VendSettings settings, Supplier<KmsClient> kms) {
+    private static KeyRing loadKeys(VendSettings settings, Supplier<KmsClient> kms,
+            Metrics metrics) {
         var jwksMaxAge = Duration.ofSeconds(settings.jwksMaxAgeSeconds());
         if (usesKms(settings)) {
             // KMS keys when configured (Lambda); the local key otherwise.
             var configs = SigningKeyConfig.parseList(
                     Objects.requireNonNull(settings.signingKeys()));
-            return new KeyRing(KmsSigningKeys.load(configs, kms.get()), jwksMaxAge);
+            return new KeyRing(KmsSigningKeys.load(configs, kms.get(), metrics), jwksMaxAge);
         }
         try {
             SigningKey key = LocalSigningKeys.loadOrCreate(

@@ -10,6 +10,7 @@ import dev.vend.aws.kms.KmsClients;
 import dev.vend.aws.singleuse.DynamoDbSingleUseStore;
 import dev.vend.challenge.Challenges;
 import dev.vend.issue.KeyRing;
+import dev.vend.metrics.RequestMetrics;
 import dev.vend.vend.TokenVendingService;
 import dev.vend.verify.HttpsFetcher;
 import dev.vend.verify.InMemorySingleUseStore;
@@ -27,8 +28,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * Builds the object graph once per execution environment. The assembly is a {@link Context}
  * bean, so a misconfigured function fails its cold start instead of serving. The clock, audit
- * log, single-use store and fetcher are secondary: an embedding (a test, SnapStart priming) may
- * register its own.
+ * log, request metrics, single-use store and fetcher are secondary: an embedding (a test,
+ * SnapStart priming) may register its own.
  */
 @Factory
 public class VendFactory {
@@ -40,25 +41,36 @@ public class VendFactory {
     }
 
     /**
-     * The audit log: JSON lines, plus one CloudWatch metric line per event wherever Vend does not
-     * run as the local server (whose output is read by people and the demo).
+     * The scopes of the requests in progress: the controllers open one per request, the
+     * components record into it, and the metric line of the request reads it.
      */
     @Singleton
     @Secondary
-    AuditLog auditLog(Environment environment, Clock clock) {
+    RequestMetrics requestMetrics() {
+        return new RequestMetrics();
+    }
+
+    /**
+     * The audit log: JSON lines, plus one CloudWatch metric line per event, carrying the
+     * request's dependency metrics, wherever Vend does not run as the local server (whose output
+     * is read by people and the demo).
+     */
+    @Singleton
+    @Secondary
+    AuditLog auditLog(Environment environment, Clock clock, RequestMetrics metrics) {
         AuditLog audit = new JsonAuditLog();
         return environment.getActiveNames().contains("local") ? audit
-                : new MetricsAuditLog(audit, clock);
+                : new MetricsAuditLog(audit, clock, metrics);
     }
 
     @Singleton
     @Secondary
     SingleUseStore singleUseStore(VendSettings settings,
-            RestoreAwareClient<DynamoDbClient> dynamoDb) {
+            RestoreAwareClient<DynamoDbClient> dynamoDb, RequestMetrics metrics) {
         if (settings.singleUseTable() == null || settings.singleUseTable().isBlank()) {
             return new InMemorySingleUseStore();
         }
-        return new DynamoDbSingleUseStore(dynamoDb.client(), settings.singleUseTable());
+        return new DynamoDbSingleUseStore(dynamoDb.client(), settings.singleUseTable(), metrics);
     }
 
     /**
@@ -99,11 +111,11 @@ public class VendFactory {
 
     @Context
     VendAssembly assembly(VendSettings settings, Clock clock, SingleUseStore singleUse,
-            AuditLog auditLog, HttpsFetcher fetcher, RestoreAwareClient<KmsClient> kms,
-            RestoreAwareClient<DynamoDbClient> dynamoDb) {
+            AuditLog auditLog, HttpsFetcher fetcher, RequestMetrics metrics,
+            RestoreAwareClient<KmsClient> kms, RestoreAwareClient<DynamoDbClient> dynamoDb) {
         return VendAssembly.build(settings,
-                new VendAssembly.Environment(clock, singleUse, auditLog, fetcher), kms::client,
-                dynamoDb::client);
+                new VendAssembly.Environment(clock, singleUse, auditLog, fetcher, metrics),
+                kms::client, dynamoDb::client);
     }
 
     @Singleton

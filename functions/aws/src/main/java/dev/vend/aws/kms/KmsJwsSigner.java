@@ -8,6 +8,8 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import dev.vend.verify.VendingFailure;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +38,9 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  * carried as the cause of the {@link JOSEException} this signer throws; no AWS message is kept.
  * A signature of the wrong length is a permanent failure: no partial token is ever made.
  *
+ * <p>Each {@code Sign} call's duration, failed or not, is recorded as
+ * {@link Metric#KMS_LATENCY} into the request's {@link Metrics}.
+ *
  * <p>Immutable and thread-safe (the SDK client is).
  */
 public final class KmsJwsSigner implements JWSSigner {
@@ -48,6 +53,7 @@ public final class KmsJwsSigner implements JWSSigner {
     private final KmsClient kms;
     private final String keyArn;
     private final JWSAlgorithm algorithm;
+    private final Metrics metrics;
     private final JCAContext jcaContext = new JCAContext();
 
     /**
@@ -56,9 +62,20 @@ public final class KmsJwsSigner implements JWSSigner {
      * @param algorithm {@link JWSAlgorithm#RS256} or {@link JWSAlgorithm#ES256}
      */
     public KmsJwsSigner(KmsClient kms, String keyArn, JWSAlgorithm algorithm) {
+        this(kms, keyArn, algorithm, Metrics.none());
+    }
+
+    /**
+     * @param kms the client; shared, not closed by this signer
+     * @param keyArn the key ARN (never an alias)
+     * @param algorithm {@link JWSAlgorithm#RS256} or {@link JWSAlgorithm#ES256}
+     * @param metrics where each {@code Sign} call's duration is recorded
+     */
+    public KmsJwsSigner(KmsClient kms, String keyArn, JWSAlgorithm algorithm, Metrics metrics) {
         this.kms = Objects.requireNonNull(kms, "kms");
         this.keyArn = Objects.requireNonNull(keyArn, "keyArn");
         this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         kmsAlgorithm(algorithm);
     }
 
@@ -91,7 +108,8 @@ public final class KmsJwsSigner implements JWSSigner {
                 .signingAlgorithm(kmsAlgorithm(algorithm))
                 .build();
         try {
-            return kms.sign(request).signature().asByteArray();
+            return metrics.time(Metric.KMS_LATENCY, () -> kms.sign(request)).signature()
+                    .asByteArray();
         } catch (SdkException e) {
             VendingFailure failure = KmsFailures.failure("Sign", e);
             throw new JOSEException(failure.getMessage(), failure);

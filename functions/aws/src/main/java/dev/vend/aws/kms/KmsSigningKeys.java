@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.vend.issue.SigningKey;
 import dev.vend.issue.SigningKeyConfig;
+import dev.vend.metrics.Metrics;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.VendingFailure;
@@ -57,11 +58,28 @@ public final class KmsSigningKeys {
      *     should fail and be retried
      */
     public static List<SigningKey> load(List<SigningKeyConfig> configs, KmsClient kms) {
+        return load(configs, kms, Metrics.none());
+    }
+
+    /**
+     * Fetches every configured key's public key and builds its signer, which records each
+     * {@code Sign} call's duration into {@code metrics}. The {@code GetPublicKey} calls made here,
+     * at initialisation, are not recorded.
+     *
+     * @param configs the configured keys, by ARN
+     * @param kms the client the signers will use
+     * @param metrics where the signers record their calls
+     * @return one signing key per config, in order
+     * @throws InvalidConfigurationException as {@link #load(List, KmsClient)}
+     * @throws VendingFailure (transient) if KMS was throttled or unreachable
+     */
+    public static List<SigningKey> load(List<SigningKeyConfig> configs, KmsClient kms,
+            Metrics metrics) {
         var problems = new ArrayList<String>();
         var keys = new ArrayList<SigningKey>();
         for (SigningKeyConfig config : configs) {
             try {
-                keys.add(load(config, kms));
+                keys.add(load(config, kms, metrics));
             } catch (KeyProblem problem) {
                 problems.add("signing key " + config.arn() + ": " + problem.getMessage());
             }
@@ -72,7 +90,8 @@ public final class KmsSigningKeys {
         return keys;
     }
 
-    private static SigningKey load(SigningKeyConfig config, KmsClient kms) throws KeyProblem {
+    private static SigningKey load(SigningKeyConfig config, KmsClient kms, Metrics metrics)
+            throws KeyProblem {
         GetPublicKeyResponse response;
         try {
             response = kms.getPublicKey(GetPublicKeyRequest.builder().keyId(config.arn()).build());
@@ -91,7 +110,8 @@ public final class KmsSigningKeys {
         }
         JWSAlgorithm algorithm = algorithmOf(response.keySpec());
         JWK jwk = publicJwk(response, algorithm);
-        return SigningKey.of(config, jwk, new KmsJwsSigner(kms, config.arn(), algorithm));
+        return SigningKey.of(config, jwk, new KmsJwsSigner(kms, config.arn(), algorithm,
+                metrics));
     }
 
     private static JWSAlgorithm algorithmOf(KeySpec spec) throws KeyProblem {

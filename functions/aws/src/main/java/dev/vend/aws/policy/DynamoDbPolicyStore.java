@@ -2,6 +2,8 @@
 package dev.vend.aws.policy;
 
 import dev.vend.aws.AwsFailures;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import dev.vend.model.VerifiedIdentity;
 import dev.vend.parse.YamlDocuments;
 import dev.vend.policy.Policy;
@@ -52,6 +54,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * ever answers after it (field case BUG-28 D). At most {@link #MAX_PARTITIONS} partitions are
  * kept; the least recently used goes first.
  *
+ * <p><strong>Metrics.</strong> Each lookup records into the request's {@link Metrics}
+ * {@link Metric#POLICY_CACHE_HIT} when a fresh copy answers, else {@link Metric#POLICY_CACHE_MISS}
+ * and the query's duration ({@link Metric#POLICY_STORE_LATENCY}), and
+ * {@link Metric#POLICY_CACHE_STALE} as well when a stale copy answers for a failed query.
+ *
  * <p><strong>Errors.</strong> SDK exceptions become {@link VendingFailure}s through
  * {@link AwsFailures}: the AWS error code and HTTP status, never the AWS error message.
  *
@@ -83,6 +90,7 @@ public final class DynamoDbPolicyStore implements PolicyStore {
     private final String tableName;
     private final PolicyCompiler compiler;
     private final Clock clock;
+    private final Metrics metrics;
     private final Map<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -107,10 +115,26 @@ public final class DynamoDbPolicyStore implements PolicyStore {
      */
     public DynamoDbPolicyStore(DynamoDbClient client, String tableName, PolicyCompiler compiler,
             Clock clock) {
+        this(client, tableName, compiler, clock, Metrics.none());
+    }
+
+    /**
+     * Creates the store, recording its cache outcomes and queries into {@code metrics}.
+     *
+     * @param client the client to call DynamoDB with; not closed by the store
+     * @param tableName the policy table's name (not its ARN)
+     * @param compiler the deployment's compiler: its issuer registry and limits
+     * @param clock the clock cache ages are measured with
+     * @param metrics where lookups are recorded
+     * @throws IllegalArgumentException if the table name is blank
+     */
+    public DynamoDbPolicyStore(DynamoDbClient client, String tableName, PolicyCompiler compiler,
+            Clock clock, Metrics metrics) {
         this.client = Objects.requireNonNull(client, "client");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
         this.compiler = Objects.requireNonNull(compiler, "compiler");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         if (tableName.isBlank()) {
             throw new IllegalArgumentException("tableName is blank");
         }
@@ -135,6 +159,7 @@ public final class DynamoDbPolicyStore implements PolicyStore {
         Instant now = clock.instant();
         Entry cached = cached(key);
         if (cached != null && age(cached, now).compareTo(FRESH) < 0) {
+            metrics.count(Metric.POLICY_CACHE_HIT);
             return cached.policies();
         }
         return refresh(key, cached, now);
@@ -146,8 +171,9 @@ public final class DynamoDbPolicyStore implements PolicyStore {
     }
 
     private List<Policy> refresh(String key, @Nullable Entry cached, Instant now) {
+        metrics.count(Metric.POLICY_CACHE_MISS);
         try {
-            List<Policy> policies = query(key);
+            List<Policy> policies = metrics.time(Metric.POLICY_STORE_LATENCY, () -> query(key));
             remember(key, new Entry(policies, now));
             return policies;
         } catch (SdkException e) {
@@ -160,6 +186,7 @@ public final class DynamoDbPolicyStore implements PolicyStore {
                 LOG.warn("{} issuer_id={} age_s={} cause={}", STALE_EVENT,
                         PolicyTableLayout.issuerIdOf(key), age(cached, now).toSeconds(),
                         AwsFailures.describe(e));
+                metrics.count(Metric.POLICY_CACHE_STALE);
                 return cached.policies();
             }
             throw failure;

@@ -2,6 +2,8 @@
 package dev.vend.aws.singleuse;
 
 import dev.vend.aws.AwsFailures;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import dev.vend.verify.SingleUseStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,6 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * replication catches up; use a single-region table (each region its own) and accept that
  * replay protection is per region.
  *
+ * <p><strong>Metrics.</strong> Each {@code PutItem}'s duration, whatever its outcome, is recorded
+ * as {@link Metric#SINGLE_USE_STORE_LATENCY} into the request's {@link Metrics}.
+ *
  * <p>Immutable and thread-safe if the client is (SDK clients are). The caller owns the client
  * and closes it.
  */
@@ -72,6 +77,7 @@ public final class DynamoDbSingleUseStore implements SingleUseStore {
 
     private final DynamoDbClient client;
     private final String tableName;
+    private final Metrics metrics;
 
     /**
      * Creates the store.
@@ -82,8 +88,21 @@ public final class DynamoDbSingleUseStore implements SingleUseStore {
      * @throws IllegalArgumentException if the table name is blank
      */
     public DynamoDbSingleUseStore(DynamoDbClient client, String tableName) {
+        this(client, tableName, Metrics.none());
+    }
+
+    /**
+     * Creates the store, recording each write's duration.
+     *
+     * @param client the client to call DynamoDB with; not closed by the store
+     * @param tableName the table's name (not its ARN)
+     * @param metrics where each {@code PutItem}'s duration is recorded
+     * @throws IllegalArgumentException if the table name is blank
+     */
+    public DynamoDbSingleUseStore(DynamoDbClient client, String tableName, Metrics metrics) {
         this.client = Objects.requireNonNull(client, "client");
         this.tableName = Objects.requireNonNull(tableName, "tableName");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         if (tableName.isBlank()) {
             throw new IllegalArgumentException("tableName is blank");
         }
@@ -102,7 +121,7 @@ public final class DynamoDbSingleUseStore implements SingleUseStore {
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(now, "now");
         var request = conditionalPut(key, expiresAt, now);
-        try {
+        try (Metrics.Timer put = metrics.timer(Metric.SINGLE_USE_STORE_LATENCY)) {
             client.putItem(request);
             return true;
         } catch (ConditionalCheckFailedException alreadyConsumed) {

@@ -6,6 +6,8 @@ import dev.vend.aws.DynamoDbClients;
 import dev.vend.issue.AwsSessionRequest;
 import dev.vend.issue.AwsSessionRules;
 import dev.vend.issue.CredentialsVendor;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import dev.vend.model.AwsCredentials;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.VendingFailure;
@@ -40,6 +42,9 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * names accounts and roles): throttling, timeouts and 5xx are transient; access denied,
  * {@code RegionDisabledException}, malformed or oversized policies are permanent.
  *
+ * <p>Each {@code AssumeRole} call's duration, failed or not, is recorded as
+ * {@link Metric#STS_LATENCY} into the request's {@link Metrics}.
+ *
  * <p>Immutable and thread-safe (the SDK client is).
  */
 public final class StsCredentialsVendor implements CredentialsVendor {
@@ -49,10 +54,20 @@ public final class StsCredentialsVendor implements CredentialsVendor {
             "ValidationError");
 
     private final StsClient sts;
+    private final Metrics metrics;
 
     /** @param sts the client; shared, not closed by this vendor */
     public StsCredentialsVendor(StsClient sts) {
+        this(sts, Metrics.none());
+    }
+
+    /**
+     * @param sts the client; shared, not closed by this vendor
+     * @param metrics where each {@code AssumeRole} call's duration is recorded
+     */
+    public StsCredentialsVendor(StsClient sts, Metrics metrics) {
         this.sts = Objects.requireNonNull(sts, "sts");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -83,7 +98,18 @@ public final class StsCredentialsVendor implements CredentialsVendor {
      * @param client builds the client once
      */
     public static CredentialsVendor lazy(Supplier<StsClient> client) {
+        return lazy(client, Metrics.none());
+    }
+
+    /**
+     * As {@link #lazy(Supplier)}, recording each {@code AssumeRole} call's duration.
+     *
+     * @param client builds the client once
+     * @param metrics where each call's duration is recorded
+     */
+    public static CredentialsVendor lazy(Supplier<StsClient> client, Metrics metrics) {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(metrics, "metrics");
         return new CredentialsVendor() {
             private @Nullable StsCredentialsVendor vendor;
 
@@ -94,7 +120,7 @@ public final class StsCredentialsVendor implements CredentialsVendor {
 
             private synchronized StsCredentialsVendor vendor() {
                 if (vendor == null) {
-                    vendor = new StsCredentialsVendor(client.get());
+                    vendor = new StsCredentialsVendor(client.get(), metrics);
                 }
                 return vendor;
             }
@@ -110,7 +136,9 @@ public final class StsCredentialsVendor implements CredentialsVendor {
         }
         Credentials credentials;
         try {
-            credentials = sts.assumeRole(toSdk(request)).credentials();
+            AssumeRoleRequest call = toSdk(request);
+            credentials = metrics.time(Metric.STS_LATENCY, () -> sts.assumeRole(call))
+                    .credentials();
         } catch (SdkException e) {
             throw failure(e);
         }

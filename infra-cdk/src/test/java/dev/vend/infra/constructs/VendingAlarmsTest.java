@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.vend.infra.constructs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.apigatewayv2.HttpApi;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+
+/**
+ * Each alarm of {@link VendingAlarms}, as CloudFormation will create it: its metric, namespace,
+ * dimensions, statistic, threshold and evaluation. Synthesized once, on a small stack whose
+ * function and API stand in for Vend's (the alarms only name them).
+ */
+class VendingAlarmsTest {
+
+    private static Template template;
+    private static VendingAlarms alarms;
+
+    @BeforeAll
+    static void synthesize() {
+        Stack stack = new Stack(new App(), "AlarmsTest");
+        Function function = Function.Builder.create(stack, "Function")
+                .runtime(Runtime.PYTHON_3_12).handler("index.handler")
+                .code(Code.fromInline("def handler(event, context):\n    return None\n"))
+                .build();
+        HttpApi api = HttpApi.Builder.create(stack, "Api").build();
+        alarms = new VendingAlarms(stack, "Alarms", function, api);
+        template = Template.fromStack(stack);
+    }
+
+    /** Properties every alarm on a sum of events shares: one or more in five minutes. */
+    private static Map<String, Object> anyInFiveMinutes(Map<String, Object> specific) {
+        var expected = new HashMap<String, Object>(specific);
+        expected.put("Statistic", "Sum");
+        expected.put("Period", 300);
+        expected.put("Threshold", 1);
+        expected.put("EvaluationPeriods", 1);
+        expected.put("ComparisonOperator", "GreaterThanOrEqualToThreshold");
+        expected.put("TreatMissingData", "notBreaching");
+        return expected;
+    }
+
+    /** Properties of a p99 latency alarm: above the threshold in three five-minute periods. */
+    private static Map<String, Object> p99Above(String metricName, int millis) {
+        var expected = new HashMap<String, Object>();
+        expected.put("Namespace", "Vend");
+        expected.put("MetricName", metricName);
+        expected.put("Dimensions", Match.absent());
+        expected.put("ExtendedStatistic", "p99");
+        expected.put("Statistic", Match.absent());
+        expected.put("Period", 300);
+        expected.put("Threshold", millis);
+        expected.put("EvaluationPeriods", 3);
+        expected.put("DatapointsToAlarm", 3);
+        expected.put("ComparisonOperator", "GreaterThanThreshold");
+        expected.put("TreatMissingData", "notBreaching");
+        expected.put("EvaluateLowSampleCountPercentile", "ignore");
+        return expected;
+    }
+
+    private static void assertAlarm(Map<String, Object> expected) {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(expected));
+    }
+
+    @Test
+    void kmsLatencyAlarmWhenP99AboveFiveHundredMsForFifteenMinutesThenFires() {
+        assertAlarm(p99Above("KmsLatency", 500));
+        assertThat(VendingAlarms.KMS_LATENCY_P99_MS).isEqualTo(500);
+    }
+
+    @Test
+    void singleUseStoreLatencyAlarmWhenP99AboveTwoHundredFiftyMsForFifteenMinutesThenFires() {
+        assertAlarm(p99Above("SingleUseStoreLatency", 250));
+        assertThat(VendingAlarms.SINGLE_USE_STORE_LATENCY_P99_MS).isEqualTo(250);
+    }
+
+    @Test
+    void policyStoreStaleAlarmWhenOneStaleAnswerInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "Vend",
+                "MetricName", "PolicyCacheStale",
+                "Dimensions", Match.absent())));
+    }
+
+    @Test
+    void vendErrorsAlarmWhenOneErrorDecisionInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "Vend",
+                "MetricName", "Requests",
+                "Dimensions", List.of(Map.of("Name", "decision", "Value", "error")))));
+    }
+
+    @Test
+    void functionErrorsAlarmWhenOneLambdaErrorInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "AWS/Lambda",
+                "MetricName", "Errors",
+                "Dimensions", List.of(Map.of("Name", "FunctionName",
+                        "Value", Map.of("Ref", Match.stringLikeRegexp("^Function.*")))))));
+    }
+
+    @Test
+    void functionThrottlesAlarmWhenOneLambdaThrottleInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "AWS/Lambda",
+                "MetricName", "Throttles",
+                "Dimensions", List.of(Map.of("Name", "FunctionName",
+                        "Value", Map.of("Ref", Match.stringLikeRegexp("^Function.*")))))));
+    }
+
+    @Test
+    void apiServerErrorsAlarmWhenOne5xxInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "AWS/ApiGateway",
+                "MetricName", "5xx",
+                "Dimensions", List.of(Map.of("Name", "ApiId",
+                        "Value", Map.of("Ref", Match.stringLikeRegexp("^Api.*")))))));
+    }
+
+    @Test
+    void alarmsWhenListedThenEveryAlarmOfTheTemplateWithADescriptionAndNoAction() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", alarms.alarms().size());
+        assertThat(alarms.alarms()).hasSize(7);
+        assertThat(template.findResources("AWS::CloudWatch::Alarm")).allSatisfy((id, alarm) -> {
+            @SuppressWarnings("unchecked")
+            var properties = (Map<String, Object>) alarm.get("Properties");
+            assertThat(properties).containsKey("AlarmDescription")
+                    .doesNotContainKey("AlarmActions");
+        });
+    }
+}
