@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -53,9 +54,9 @@ import org.jspecify.annotations.Nullable;
  *       {@code ValidationError} otherwise;</li>
  *   <li>roles it does not know: {@code AccessDenied} (HTTP 403).</li>
  * </ul>
- * Every assumed session is recorded ({@link #sessions()}). Faults: {@link #failNext(int, String,
- * int)}. Error messages name the caller's account and role on purpose, so tests can check they
- * never escape.
+ * Every assumed session is recorded ({@link #sessions()}), and every request that arrived is
+ * counted ({@link #calls()}). Faults: {@link #failNext(int, String, int)}. Error messages name
+ * the caller's account and role on purpose, so tests can check they never escape.
  *
  * <p>Thread-safe.
  */
@@ -91,6 +92,7 @@ public final class FakeSts implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Boolean> roles = new ConcurrentHashMap<>();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final AtomicInteger calls = new AtomicInteger();
     private volatile @Nullable Fault fault;
 
     private FakeSts(Clock clock) throws IOException {
@@ -138,6 +140,11 @@ public final class FakeSts implements AutoCloseable {
         return List.copyOf(sessions);
     }
 
+    /** How many requests arrived, whatever their answer. */
+    public int calls() {
+        return calls.get();
+    }
+
     /** Answers the next {@code times} calls with an error. */
     public void failNext(int status, String code, int times) {
         fault = new Fault(status, code, new int[] {times});
@@ -156,6 +163,7 @@ public final class FakeSts implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            calls.incrementAndGet();
             byte[] body = exchange.getRequestBody().readAllBytes();
             String signatureProblem = signatureProblem(exchange, body);
             if (signatureProblem != null) {
