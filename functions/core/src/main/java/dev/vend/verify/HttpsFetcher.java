@@ -29,12 +29,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><strong>Limitation:</strong> every address the host resolves to is checked just before the
  * request, but the JDK client resolves the name again when it connects; a DNS answer that changes
- * in between (rebinding) is not caught. docs/limitations.md says so.
+ * in between (rebinding) is not caught. The lookup for that check also runs before the deadline
+ * starts, so a resolver that does not answer holds the fetch for the resolver's own timeout.
+ * docs/limitations.md says both.
  */
 public final class HttpsFetcher {
 
     /** The largest document read. */
     public static final int MAX_BYTES = 512 * 1024;
+    /**
+     * The connect and response timeout of {@link #withDefaultTrust()}: 3 s each, and twice that,
+     * 6 s, for a whole fetch.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     private final HttpClient client;
     private final Duration timeout;
@@ -56,7 +63,7 @@ public final class HttpsFetcher {
     /** A fetcher trusting the JVM's default certificate authorities. */
     public static HttpsFetcher withDefaultTrust() {
         try {
-            return new HttpsFetcher(SSLContext.getDefault(), Duration.ofSeconds(3));
+            return new HttpsFetcher(SSLContext.getDefault(), DEFAULT_TIMEOUT);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("no default TLS context", e);
         }
