@@ -8,10 +8,13 @@ import static dev.vend.infra.CdkTestSupport.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.vend.aws.DynamoDbClients;
 import dev.vend.infra.constructs.VendingFunction;
+import dev.vend.verify.HttpsFetcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,8 +129,20 @@ class TokenVendingStackTest {
                 .containsEntry("Runtime", "java21")
                 .containsEntry("Handler", "dev.vend.api.lambda.VendLambdaHandler")
                 .containsEntry("MemorySize", 1024)
-                .containsEntry("Timeout", 10)
+                .containsEntry("Timeout", 25)
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+    }
+
+    @Test
+    void functionTimeoutWhenDependenciesAreSlowThenAboveVendsOwnDeadline() {
+        // Regression: the 10 s timeout was below what the clients' timeouts add up to, so a slow
+        // issuer and a slow DynamoDB could make Lambda stop a request before Vend answered it.
+        Duration worstCase = HttpsFetcher.DEFAULT_TIMEOUT.multipliedBy(2 * 2)
+                .plus(DynamoDbClients.API_CALL_TIMEOUT.multipliedBy(3));
+
+        assertThat(Duration.ofSeconds(VendingFunction.TIMEOUT_SECONDS))
+                .isGreaterThan(worstCase.plusSeconds(2))
+                .isLessThan(Duration.ofSeconds(30));
     }
 
     @Test

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.it;
 
+import static dev.vend.it.ApiGatewayEvents.EXCHANGE;
+import static dev.vend.it.ApiGatewayEvents.FORM;
+import static dev.vend.it.ApiGatewayEvents.JWT;
+import static dev.vend.it.ApiGatewayEvents.enc;
+import static dev.vend.it.ApiGatewayEvents.event;
+import static dev.vend.it.ApiGatewayEvents.form;
+import static dev.vend.it.ApiGatewayEvents.handle;
+import static dev.vend.it.ApiGatewayEvents.tokenEvent;
+import static dev.vend.it.LambdaDeployment.createTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -24,10 +30,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
-import dev.vend.api.cli.VendCommand;
 import dev.vend.api.lambda.VendLambdaHandler;
-import dev.vend.audit.JsonAuditLog;
-import dev.vend.aws.DynamoDbClients;
 import dev.vend.issue.TokenIssuer;
 import dev.vend.testsupport.FakeSts;
 import dev.vend.testsupport.RealDocs;
@@ -40,13 +43,8 @@ import dev.vend.testsupport.TestOidcIssuer;
 import dev.vend.testsupport.TestTokens;
 import dev.vend.vend.OAuthErrors;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.function.aws.proxy.MockLambdaContext;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,18 +70,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Vend as deployed, end to end: complete API Gateway HTTP API (payload 2.0) events through
@@ -105,9 +92,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 abstract class LambdaEndToEndSuite {
 
     static final String VEND = "https://vend.test";
-    static final String FORM = "application/x-www-form-urlencoded";
-    static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
     static final String VEND_TYPE = "urn:vend:params:oauth:token-type:";
     static final String API = "https://api.example.com";
     static final String REPORTS = "https://reports.example.com";
@@ -170,7 +154,7 @@ abstract class LambdaEndToEndSuite {
     void assertAssumed(String roleArn, String policyId) {
     }
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final AuditCapture logs = new AuditCapture();
     private final Map<String, VendLambdaHandler> handlers = new LinkedHashMap<>();
     private final List<ApplicationContext> contexts = new ArrayList<>();
     private Endpoints endpoints;
@@ -183,15 +167,10 @@ abstract class LambdaEndToEndSuite {
     @BeforeAll
     void deploy() throws Exception {
         endpoints = endpoints();
-        System.setProperty("aws.region", endpoints.region());
-        System.setProperty("aws.accessKeyId", endpoints.accessKeyId());
-        System.setProperty("aws.secretAccessKey", endpoints.secretAccessKey());
-        if (endpoints.sessionToken() != null) {
-            System.setProperty("aws.sessionToken", endpoints.sessionToken());
-        }
         // Vend's own AssumeRole calls use the SDK's setting (AWS_ENDPOINT_URL_STS in Lambda);
         // vend.aws-sts-endpoint is where the IAM proofs Vend checks go, set in cloudTrust().
-        System.setProperty("aws.endpointUrlSts", endpoints.sts().toString());
+        LambdaDeployment.setAwsProperties(endpoints.region(), endpoints.accessKeyId(),
+                endpoints.secretAccessKey(), endpoints.sessionToken(), endpoints.sts());
         dir = Files.createTempDirectory("vend-it");
         workloadSts = FakeSts.start();
         List.of(DEPLOYER, OPERATOR, INSTANCE_ROLE, FOREIGN_INSTANCE_ROLE)
@@ -223,13 +202,12 @@ abstract class LambdaEndToEndSuite {
             contexts.add(context);
             handlers.put(algorithm, new VendLambdaHandler(context));
         }
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(JsonAuditLog.LOGGER)).addAppender(logs);
+        logs.attach();
     }
 
     @AfterAll
     void undeploy() throws IOException {
-        ((Logger) LoggerFactory.getLogger(JsonAuditLog.LOGGER)).detachAppender(logs);
+        logs.detach();
         contexts.forEach(ApplicationContext::close);
         if (oidc != null) {
             oidc.close();
@@ -240,10 +218,7 @@ abstract class LambdaEndToEndSuite {
         if (workloadSts != null) {
             workloadSts.close();
         }
-        for (String name : List.of("aws.region", "aws.accessKeyId", "aws.secretAccessKey",
-                "aws.sessionToken", "aws.endpointUrlSts")) {
-            System.clearProperty(name);
-        }
+        LambdaDeployment.clearAwsProperties();
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -815,83 +790,12 @@ abstract class LambdaEndToEndSuite {
     }
 
     private List<JsonNode> audit() {
-        return logs.list.stream().filter(e -> e.getLoggerName().equals(JsonAuditLog.LOGGER))
-                .map(e -> {
-                    try {
-                        return JSON.readTree(e.getFormattedMessage());
-                    } catch (IOException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                }).toList();
-    }
-
-    private static APIGatewayV2HTTPResponse handle(VendLambdaHandler handler,
-            APIGatewayV2HTTPEvent event) {
-        return handler.handleRequest(event, new MockLambdaContext());
-    }
-
-    static String form(String proof, @Nullable String audience) {
-        return form(proof, audience, JWT);
-    }
-
-    static String form(String proof, @Nullable String audience, String tokenType) {
-        return "grant_type=" + enc(EXCHANGE) + "&subject_token=" + enc(proof)
-                + "&subject_token_type=" + enc(tokenType)
-                + (audience == null ? "" : "&audience=" + enc(audience));
-    }
-
-    static APIGatewayV2HTTPEvent tokenEvent(String body) {
-        return event("POST", "/token", new HashMap<>(Map.of("content-type", FORM)), body);
-    }
-
-    /** A complete payload 2.0 event, as an HTTP API sends it. */
-    static APIGatewayV2HTTPEvent event(String method, String path,
-            @Nullable Map<String, String> headers, @Nullable String body) {
-        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                .withMethod(method).withPath(path).withProtocol("HTTP/1.1")
-                .withSourceIp("192.0.2.10").withUserAgent("vend-it").build();
-        var requestContext = APIGatewayV2HTTPEvent.RequestContext.builder()
-                .withHttp(http).withRequestId(UUID.randomUUID().toString())
-                .withRouteKey("$default").withStage("$default").withAccountId("123456789012")
-                .withApiId("vendapi").withDomainName("vendapi.execute-api.us-east-1.amazonaws.com")
-                .withDomainPrefix("vendapi").withTime("03/Dec/2026:18:00:00 +0000")
-                .withTimeEpoch(System.currentTimeMillis()).build();
-        return APIGatewayV2HTTPEvent.builder()
-                .withVersion("2.0").withRouteKey("$default").withRawPath(path)
-                .withRawQueryString("").withHeaders(headers).withRequestContext(requestContext)
-                .withBody(body).withIsBase64Encoded(false).build();
-    }
-
-    static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return logs.events();
     }
 
     private DynamoDbClient dynamoDb() {
-        return DynamoDbClients.builder(endpoints.dynamoDb()).region(Region.of(endpoints.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        endpoints.sessionToken() == null
-                                ? AwsBasicCredentials.create(endpoints.accessKeyId(),
-                                        endpoints.secretAccessKey())
-                                : AwsSessionCredentials.create(endpoints.accessKeyId(),
-                                        endpoints.secretAccessKey(), endpoints.sessionToken())))
-                .build();
-    }
-
-    private static void createTable(DynamoDbClient client, String name, boolean sortKey) {
-        var keys = new ArrayList<KeySchemaElement>();
-        var attributes = new ArrayList<AttributeDefinition>();
-        keys.add(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build());
-        attributes.add(AttributeDefinition.builder().attributeName("pk")
-                .attributeType(ScalarAttributeType.S).build());
-        if (sortKey) {
-            keys.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE)
-                    .build());
-            attributes.add(AttributeDefinition.builder().attributeName("sk")
-                    .attributeType(ScalarAttributeType.S).build());
-        }
-        client.createTable(table -> table.tableName(name).keySchema(keys)
-                .attributeDefinitions(attributes).billingMode(BillingMode.PAY_PER_REQUEST));
-        client.waiter().waitUntilTableExists(request -> request.tableName(name));
+        return LambdaDeployment.dynamoDb(endpoints.dynamoDb(), endpoints.region(),
+                endpoints.accessKeyId(), endpoints.secretAccessKey(), endpoints.sessionToken());
     }
 
     private Path writeIssuers() throws IOException {
@@ -1027,12 +931,7 @@ abstract class LambdaEndToEndSuite {
         for (Map.Entry<String, String> policy : policies.entrySet()) {
             Files.writeString(folder.resolve(policy.getKey()), policy.getValue());
         }
-        var out = new StringWriter();
-        int status = new CommandLine(new VendCommand()).setOut(new PrintWriter(out))
-                .setErr(new PrintWriter(out)).execute("policy", "sync", folder.toString(),
-                        "--table", table, "--endpoint", endpoints.dynamoDb().toString(),
-                        "--region", endpoints.region(), "--issuers", issuers.toString(),
-                        "--issuer-url", VEND);
-        assertThat(status).as(out.toString()).isZero();
+        LambdaDeployment.syncPolicies(folder, table, endpoints.dynamoDb(), endpoints.region(),
+                issuers, VEND);
     }
 }

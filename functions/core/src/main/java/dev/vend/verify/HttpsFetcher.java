@@ -31,12 +31,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><strong>Limitation:</strong> every address the host resolves to is checked just before the
  * request, but the JDK client resolves the name again when it connects; a DNS answer that changes
- * in between (rebinding) is not caught. docs/limitations.md says so.
+ * in between (rebinding) is not caught. The lookup for that check also runs before the deadline
+ * starts, so a resolver that does not answer holds the fetch for the resolver's own timeout.
+ * docs/limitations.md says both.
  */
 public final class HttpsFetcher {
 
     /** The largest document read. */
     public static final int MAX_BYTES = 512 * 1024;
+    /**
+     * The connect and response timeout of {@link #withDefaultTrust()}: 3 s each, and twice that,
+     * 6 s, for a whole fetch.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     private final Duration timeout;
     private final Lazy<HttpClient> client;
@@ -66,7 +73,7 @@ public final class HttpsFetcher {
      * 150 ms, which a deployment whose issuers all have static key files never needs.
      */
     public static HttpsFetcher withDefaultTrust() {
-        return new HttpsFetcher(HttpsFetcher::defaultTrust, Duration.ofSeconds(3));
+        return new HttpsFetcher(HttpsFetcher::defaultTrust, DEFAULT_TIMEOUT);
     }
 
     private static SSLContext defaultTrust() {

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -63,8 +64,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>roles it does not know: {@code AccessDenied} (HTTP 403).</li>
  * </ul>
  * {@code GetCallerIdentity} answers with the signer's account, ARN and user id. Every assumed
- * session is recorded ({@link #sessions()}), and every request as received ({@link #requests()}).
- * Faults: {@link #failNext(int, String, int)}, after the signature check. Error messages name
+ * session is recorded ({@link #sessions()}), every request as received ({@link #requests()}),
+ * and every request that arrived is counted ({@link #calls()}). Faults:
+ * {@link #failNext(int, String, int)}, after the signature check. Error messages name
  * the caller's account and role on purpose, so tests can check they never escape.
  *
  * <p>Thread-safe.
@@ -138,6 +140,7 @@ public final class FakeSts implements AutoCloseable {
     private final Map<String, Principal> principals = new ConcurrentHashMap<>();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger calls = new AtomicInteger();
     private volatile @Nullable Fault fault;
 
     private FakeSts(Clock clock) throws IOException {
@@ -199,6 +202,11 @@ public final class FakeSts implements AutoCloseable {
         return List.copyOf(sessions);
     }
 
+    /** How many requests arrived, whatever their answer. */
+    public int calls() {
+        return calls.get();
+    }
+
     /** Answers the next {@code times} calls with an error. */
     public void failNext(int status, String code, int times) {
         fault = new Fault(status, code, new int[] {times});
@@ -217,6 +225,7 @@ public final class FakeSts implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            calls.incrementAndGet();
             byte[] body = exchange.getRequestBody().readAllBytes();
             record(exchange, body);
             String signatureProblem = signatureProblem(exchange, body);

@@ -47,8 +47,13 @@ public final class VendingFunction extends Construct {
     public static final String ALIAS_NAME = "live";
     /** Memory in MB; Lambda's CPU share grows with it, which shortens a Java cold start. */
     public static final int MEMORY_MB = 1024;
-    /** Timeout in seconds: several KMS and DynamoDB calls plus a JWKS fetch fit easily. */
-    public static final int TIMEOUT_SECONDS = 10;
+    /**
+     * Timeout in seconds: above the longest a request can take when its dependencies fail, 21 s
+     * (a key refresh through discovery, two fetches of 6 s, then three AWS calls of 3 s; see
+     * docs/faults.md), so Vend always answers with its own 503 and audit event before Lambda
+     * stops it; and below the HTTP API's 30 s integration timeout.
+     */
+    public static final int TIMEOUT_SECONDS = 25;
 
     /** Environment variable: Vend's issuer URL, the {@code iss} of every token it issues. */
     public static final String ENV_ISSUER_URL = "VEND_ISSUER_URL";

@@ -10,11 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Sends rebuilt requests to {@code https://<signed host>/} with the JVM's trust store, no
- * redirects and short timeouts, or, for the configured endpoint's host, to that endpoint's URL.
+ * redirects and short timeouts (3 s to connect, 3 s for the response headers, 6 s for the whole
+ * exchange, body included), or, for the configured endpoint's host, to that endpoint's URL.
  * It sends only to the hosts it was given (the allowlist the rebuilder checks too), so no other
  * address is reachable through it; the JDK client derives the {@code Host} header from the URL,
  * so the host sent is the host signed. The HTTP client, and with it the JVM's TLS context, is
@@ -22,43 +29,81 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
 
+    /** The connect and header timeout; a whole exchange gets twice this. */
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final int MAX_BODY = 64 * 1024;
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final Set<String> hosts;
     private final AwsVerifierConfig.@Nullable StsEndpoint endpoint;
-    private final Lazy<HttpClient> client = new Lazy<>(() -> HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build());
+    private final Duration timeout;
+    private final Lazy<HttpClient> client;
 
     HttpsStsTransport(Set<String> hosts, AwsVerifierConfig.@Nullable StsEndpoint endpoint) {
-        this.hosts = Set.copyOf(hosts);
-        this.endpoint = endpoint;
+        this(hosts, endpoint, HttpsStsTransport::defaultContext, TIMEOUT);
     }
 
+    /** A transport with its own trust and timeout (tests). */
+    HttpsStsTransport(Set<String> hosts, AwsVerifierConfig.@Nullable StsEndpoint endpoint,
+            SSLContext sslContext, Duration timeout) {
+        this(hosts, endpoint, () -> sslContext, timeout);
+    }
+
+    private HttpsStsTransport(Set<String> hosts, AwsVerifierConfig.@Nullable StsEndpoint endpoint,
+            Supplier<SSLContext> trust, Duration timeout) {
+        this.hosts = Set.copyOf(hosts);
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+        this.client = new Lazy<>(() -> HttpClient.newBuilder().sslContext(trust.get())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build());
+    }
+
+    private static SSLContext defaultContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
+    }
+
+    /**
+     * Sends the request; the whole exchange, body included, ends within twice the timeout. The
+     * request timeout alone stops waiting at the response headers, so an answer whose body
+     * stalled would otherwise hold the request until the Lambda timeout.
+     */
     @Override
     public AwsVerifierConfig.StsReply send(AwsVerifierConfig.StsRequest request) {
         URI target = target(request.host());
         var builder = HttpRequest.newBuilder(target)
-                .timeout(TIMEOUT)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofString(request.body()));
         if ("http".equals(target.getScheme())) {
             // A loopback emulator: plain HTTP/1.1, without the client's h2c upgrade attempt.
             builder.version(HttpClient.Version.HTTP_1_1);
         }
         request.headers().forEach(builder::header);
+        HttpResponse<byte[]> response = await(client.get().sendAsync(builder.build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+        byte[] body = response.body();
+        if (body.length > MAX_BODY) {
+            throw VendingFailure.permanent("STS answered more than " + MAX_BODY + " bytes", null);
+        }
+        return new AwsVerifierConfig.StsReply(response.statusCode(), body);
+    }
+
+    private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> pending) {
+        Duration deadline = timeout.multipliedBy(2);
         try {
-            HttpResponse<byte[]> response = client.get().send(builder.build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            byte[] body = response.body();
-            if (body.length > MAX_BODY) {
-                throw VendingFailure.permanent("STS answered more than " + MAX_BODY + " bytes",
-                        null);
-            }
-            return new AwsVerifierConfig.StsReply(response.statusCode(), body);
-        } catch (IOException e) {
-            throw VendingFailure.transientFailure("STS unreachable: "
-                    + e.getClass().getSimpleName(), null);
+            return pending.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw VendingFailure.transientFailure("STS did not answer within " + deadline, null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String failed = "STS unreachable: " + cause.getClass().getSimpleName();
+            throw cause instanceof IOException ? VendingFailure.transientFailure(failed, null)
+                    : VendingFailure.permanent(failed, null);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw VendingFailure.transientFailure("STS call interrupted", null);
         }
