@@ -55,14 +55,13 @@ public final class ColdStart {
         compare(work, rsaKey, env, vendCp, bareCp, runs, JvmFlags.LAMBDA);
         compare(work, ecKey, env, vendCp, bareCp, runs, JvmFlags.LAMBDA);
         compare(work, ecKey, env, vendCp, bareCp, runs, JvmFlags.JVM_DEFAULTS);
-        JWK key = ecKey;
 
         Path log = work.resolve("class-load.log");
-        vendRun(work, key, env, vendCp, List.of("-Xlog:class+load:file=" + log), "prime");
+        vendRun(work, ecKey, env, vendCp, List.of("-Xlog:class+load:file=" + log), "prime");
         System.out.println("classes loaded by the first request after priming: "
                 + loadedBetweenMarkers(log));
         Path coldLog = work.resolve("class-load-unprimed.log");
-        vendRun(work, key, env, vendCp, List.of("-Xlog:class+load:file=" + coldLog));
+        vendRun(work, ecKey, env, vendCp, List.of("-Xlog:class+load:file=" + coldLog));
         System.out.println("classes loaded by the first request without priming: "
                 + loadedBetweenMarkers(coldLog));
     }

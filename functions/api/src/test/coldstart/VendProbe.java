@@ -15,9 +15,9 @@ import java.util.Map;
  * One cold start of Vend as Lambda runs it: the handler's no-argument constructor builds the
  * application context from the environment (VEND_ISSUER_URL, …), then one POST /token with the
  * form read from the file named by the first argument. Prints "RESULT <status> <ms since JVM
- * start> <ms since JVM start when the handler was built> <CPU ms of the process>". With a second argument "prime", runs
- * the SnapStart priming first and brackets the first request with two marker classes, so a
- * -Xlog:class+load log shows what it still loads.
+ * start> <ms since JVM start when the handler was built> <CPU ms of the process>". With a second
+ * argument "prime", runs the SnapStart priming first and brackets the first request with two
+ * marker classes, so a -Xlog:class+load log shows what it still loads.
  */
 public final class VendProbe {
 

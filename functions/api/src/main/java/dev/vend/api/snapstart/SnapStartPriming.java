@@ -77,8 +77,9 @@ public class SnapStartPriming implements OrderedResource {
     private static void warmTls() {
         try {
             SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            LOG.warn("snapstart priming found no default TLS context");
+        } catch (NoSuchAlgorithmException | RuntimeException e) {
+            LOG.warn("snapstart priming could not load the TLS context: {}",
+                    e.getClass().getSimpleName());
         }
     }
 
