@@ -18,7 +18,7 @@ import dev.vend.audit.MetricsAuditLog;
 /**
  * Vend's logging, set up in code when logback starts (found through
  * {@code META-INF/services}), instead of a {@code logback.xml} that logback would parse with an
- * XML parser on every cold start (about 150 ms of it, measured in docs/performance.md).
+ * XML parser on every cold start (about 95 ms of CPU, measured in docs/performance.md).
  *
  * <ul>
  *   <li>Audit events ({@code vend.audit}) and CloudWatch metric lines ({@code vend.metrics}) are
