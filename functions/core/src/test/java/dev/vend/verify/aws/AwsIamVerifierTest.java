@@ -11,6 +11,8 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.TestAwsPrincipal;
+import dev.vend.testsupport.TestIamProofs;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.InMemorySingleUseStore;
@@ -35,14 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AwsIamVerifierTest {
 
     static final String SERVER_ID = "https://vend.example";
-    static final StsFake.Principal DEPLOYER = new StsFake.Principal("ASIATESTDEPLOYER0001",
+    static final TestAwsPrincipal DEPLOYER = new TestAwsPrincipal("ASIATESTDEPLOYER0001",
             "deployer-secret-key/0123456789abcdefEXAMPLE", "IQoJb3JpZ2luX2VjEDeployerToken==",
             "111122223333", "arn:aws:sts::111122223333:assumed-role/deployer/build-42",
             "AROATESTDEPLOYERROLE:build-42");
-    static final StsFake.Principal USER = new StsFake.Principal("AKIATESTUSER00000001",
+    static final TestAwsPrincipal USER = new TestAwsPrincipal("AKIATESTUSER00000001",
             "user-secret-key/0123456789abcdefEXAMPLE", "", "111122223333",
             "arn:aws:iam::111122223333:user/ops/alice", "AIDATESTUSERALICE001");
-    static final StsFake.Principal FEDERATED = new StsFake.Principal("ASIATESTFEDERATED001",
+    static final TestAwsPrincipal FEDERATED = new TestAwsPrincipal("ASIATESTFEDERATED001",
             "federated-secret/0123456789abcdefEXAMPLE", "", "111122223333",
             "arn:aws:sts::111122223333:federated-user/bob", "111122223333:bob");
 
@@ -265,7 +267,7 @@ class AwsIamVerifierTest {
                 + "</GetCallerIdentityResponse>").getBytes(StandardCharsets.UTF_8);
     }
 
-    private TestIamProofs proof(StsFake.Principal principal) {
+    private TestIamProofs proof(TestAwsPrincipal principal) {
         return new TestIamProofs(principal, challenges.issue().value(), SERVER_ID,
                 clock.instant());
     }

@@ -12,6 +12,8 @@ import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
 import dev.vend.testsupport.RealDocs;
+import dev.vend.testsupport.TestAwsPrincipal;
+import dev.vend.testsupport.TestIamProofs;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.MutableClock;
@@ -36,20 +38,20 @@ class Ec2BundleVerifierTest {
     static final String IID = "aws-iid/iid-04-us-west-2-2021-rsa2048/";
     static final String ACCOUNT = "278576220453";
     static final String INSTANCE = "i-078517ca8a70a1dde";
-    static final StsFake.Principal INSTANCE_ROLE = new StsFake.Principal("ASIATESTINSTANCE0001",
+    static final TestAwsPrincipal INSTANCE_ROLE = new TestAwsPrincipal("ASIATESTINSTANCE0001",
             "instance-secret/0123456789abcdefEXAMPLE", "IQoJInstanceRoleToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/" + INSTANCE,
             ACCOUNT + ":aws:ec2-instance:" + INSTANCE);
     /** Another principal of the same account, whose session is named after the instance. */
-    static final StsFake.Principal LOOKALIKE = new StsFake.Principal("ASIATESTLOOKALIKE001",
+    static final TestAwsPrincipal LOOKALIKE = new TestAwsPrincipal("ASIATESTLOOKALIKE001",
             "lookalike-secret/0123456789abcdefEXAMPLE", "IQoJLookalikeToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/deployer/" + INSTANCE,
             "AROATESTDEPLOYER0001:" + INSTANCE);
-    static final StsFake.Principal OTHER_INSTANCE = new StsFake.Principal("ASIATESTOTHERINST001",
+    static final TestAwsPrincipal OTHER_INSTANCE = new TestAwsPrincipal("ASIATESTOTHERINST001",
             "other-secret/0123456789abcdefEXAMPLE", "IQoJOtherToken==", ACCOUNT,
             "arn:aws:sts::" + ACCOUNT + ":assumed-role/aws:ec2-instance/i-0aaaabbbbccccdddd",
             ACCOUNT + ":aws:ec2-instance:i-0aaaabbbbccccdddd");
-    static final StsFake.Principal OTHER_ACCOUNT = new StsFake.Principal("ASIATESTOTHERACCT001",
+    static final TestAwsPrincipal OTHER_ACCOUNT = new TestAwsPrincipal("ASIATESTOTHERACCT001",
             "account-secret/0123456789abcdefEXAMPLE", "IQoJAccountToken==", "999988887777",
             "arn:aws:sts::999988887777:assumed-role/aws:ec2-instance/" + INSTANCE,
             "999988887777:aws:ec2-instance:" + INSTANCE);
@@ -191,7 +193,7 @@ class Ec2BundleVerifierTest {
         return document;
     }
 
-    private ObjectNode proof(StsFake.Principal principal) {
+    private ObjectNode proof(TestAwsPrincipal principal) {
         return new TestIamProofs(principal, challenges.issue().value(), "https://vend.example",
                 clock.instant()).node();
     }

@@ -3,6 +3,8 @@ package dev.vend.verify.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vend.testsupport.TestAwsPrincipal;
+import dev.vend.testsupport.TestSigV4;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,11 +36,6 @@ import java.util.regex.Pattern;
  */
 final class StsFake implements AutoCloseable {
 
-    /** One set of test credentials and the principal STS answers for it. */
-    record Principal(String accessKey, String secret, String sessionToken, String account,
-            String arn, String userId) {
-    }
-
     /** A request as received. */
     record Received(String method, String target, Map<String, String> headers, String body) {
     }
@@ -51,7 +48,7 @@ final class StsFake implements AutoCloseable {
 
     private final HttpServer server;
     private final Clock clock;
-    private final Map<String, Principal> principals = new ConcurrentHashMap<>();
+    private final Map<String, TestAwsPrincipal> principals = new ConcurrentHashMap<>();
     final List<Received> received = new ArrayList<>();
     volatile int forcedStatus;
 
@@ -62,7 +59,7 @@ final class StsFake implements AutoCloseable {
         server.start();
     }
 
-    void add(Principal principal) {
+    void add(TestAwsPrincipal principal) {
         principals.put(principal.accessKey(), principal);
     }
 
@@ -134,13 +131,8 @@ final class StsFake implements AutoCloseable {
                     + "</ErrorResponse>");
             return;
         }
-        Principal who = principals.get(accessKey(headers));
-        reply(exchange, 200, "<GetCallerIdentityResponse "
-                + "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
-                + "<Arn>" + who.arn() + "</Arn><UserId>" + who.userId() + "</UserId>"
-                + "<Account>" + who.account() + "</Account></GetCallerIdentityResult>"
-                + "<ResponseMetadata><RequestId>0</RequestId></ResponseMetadata>"
-                + "</GetCallerIdentityResponse>");
+        TestAwsPrincipal who = principals.get(accessKey(headers));
+        reply(exchange, 200, who.callerIdentityResponse());
     }
 
     private String refusal(HttpExchange exchange, Map<String, String> headers, String body) {
@@ -153,7 +145,7 @@ final class StsFake implements AutoCloseable {
         if (!auth.matches()) {
             return "IncompleteSignature";
         }
-        Principal who = principals.get(auth.group(1));
+        TestAwsPrincipal who = principals.get(auth.group(1));
         if (who == null) {
             return "InvalidClientTokenId";
         }
@@ -184,7 +176,11 @@ final class StsFake implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, String xml) throws IOException {
-        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        reply(exchange, status, xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void reply(HttpExchange exchange, int status, byte[] bytes)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

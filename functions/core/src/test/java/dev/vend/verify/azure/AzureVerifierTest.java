@@ -11,6 +11,7 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.TestAzureAttested;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.IssuerRegistry;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AzureVerifierTest {
 
     static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
-    static final TestAttested PKI = new TestAttested(NOW.minus(Duration.ofDays(30)),
+    static final TestAzureAttested PKI = new TestAzureAttested(NOW.minus(Duration.ofDays(30)),
             NOW.plus(Duration.ofDays(30)), "eastus.metadata.azure.com", "metadata.azure.com");
 
     @TempDir
@@ -52,7 +53,7 @@ class AzureVerifierTest {
     @BeforeEach
     void setUp() {
         challenges = new Challenges(new InMemorySingleUseStore(), clock);
-        verifiers = verifiers(List.of(PKI.root), List.of(PKI.ca));
+        verifiers = verifiers(List.of(PKI.root()), List.of(PKI.ca()));
     }
 
     @Test
@@ -82,7 +83,7 @@ class AzureVerifierTest {
         assertThat(signer.getDigestAlgOID()).isEqualTo("1.2.840.113549.1.1.11");
         assertThat(signer.getSignedAttributes()).isNull();
         assertThatThrownBy(() -> signer.verify(
-                new JcaSimpleSignerInfoVerifierBuilder().build(PKI.signer)))
+                new JcaSimpleSignerInfoVerifierBuilder().build(PKI.signer())))
                 .hasMessageContaining("1.2.840.113549.1.1.11");
         assertThat(verify(quirky).source()).isEqualTo(IdentitySource.AZURE_IMDS);
     }
@@ -101,7 +102,7 @@ class AzureVerifierTest {
 
     @Test
     void verifyWhenDigestIsSha1ThenDeniesUnsupportedAlgorithm() {
-        byte[] sha1 = TestAttested.withDigestAlgorithm(
+        byte[] sha1 = TestAzureAttested.withDigestAlgorithm(
                 PKI.signDirect(content(challenges.issue().value())),
                 new AlgorithmIdentifier(OIWObjectIdentifiers.idSHA1, DERNull.INSTANCE));
 
@@ -134,7 +135,7 @@ class AzureVerifierTest {
     @Test
     void verifyWhenExpiresOnPassedThenDeniesExpired() {
         String nonce = challenges.issue().value();
-        String stale = TestAttested.content(nonce, NOW.minus(Duration.ofHours(7)),
+        String stale = TestAzureAttested.content(nonce, NOW.minus(Duration.ofHours(7)),
                 NOW.minus(Duration.ofHours(1)));
 
         assertDenied(() -> verify(PKI.signLikeAzure(stale)), DenialReason.EXPIRED);
@@ -144,7 +145,7 @@ class AzureVerifierTest {
     void verifyWhenContentEditedAfterSigningThenDeniesBadSignature() {
         String nonce = challenges.issue().value();
         byte[] signed = PKI.signLikeAzure(content(nonce));
-        byte[] edited = TestAttested.withContent(signed, content(nonce)
+        byte[] edited = TestAzureAttested.withContent(signed, content(nonce)
                 .replace("bd8e7443", "00000000").getBytes(StandardCharsets.UTF_8));
 
         assertDenied(() -> verify(edited), DenialReason.BAD_SIGNATURE);
@@ -152,8 +153,8 @@ class AzureVerifierTest {
 
     @Test
     void verifyWhenSignerChainsToAnotherRootThenDeniesUntrustedIssuer() {
-        var other = new TestAttested(NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(1)),
-                "metadata.azure.com");
+        var other = new TestAzureAttested(NOW.minus(Duration.ofDays(1)),
+                NOW.plus(Duration.ofDays(1)), "metadata.azure.com");
 
         assertDenied(() -> verify(other.signLikeAzure(content(challenges.issue().value()))),
                 DenialReason.UNTRUSTED_ISSUER);
@@ -161,9 +162,9 @@ class AzureVerifierTest {
 
     @Test
     void verifyWhenSignerNameIsNotAnImdsNameThenDeniesUntrustedIssuer() {
-        var lookalike = new TestAttested(NOW.minus(Duration.ofDays(1)),
+        var lookalike = new TestAzureAttested(NOW.minus(Duration.ofDays(1)),
                 NOW.plus(Duration.ofDays(1)), "metadata.azure.com.evil.example");
-        verifiers = verifiers(List.of(lookalike.root), List.of(lookalike.ca));
+        verifiers = verifiers(List.of(lookalike.root()), List.of(lookalike.ca()));
 
         assertDenied(() -> verify(lookalike.signLikeAzure(content(challenges.issue().value()))),
                 DenialReason.UNTRUSTED_ISSUER);
@@ -171,9 +172,9 @@ class AzureVerifierTest {
 
     @Test
     void verifyWhenSignerCertificateExpiredThenDeniesUntrustedIssuer() {
-        var expired = new TestAttested(NOW.minus(Duration.ofDays(30)),
+        var expired = new TestAzureAttested(NOW.minus(Duration.ofDays(30)),
                 NOW.minus(Duration.ofDays(1)), "metadata.azure.us");
-        verifiers = verifiers(List.of(expired.root), List.of(expired.ca));
+        verifiers = verifiers(List.of(expired.root()), List.of(expired.ca()));
 
         assertDenied(() -> verify(expired.signLikeAzure(content(challenges.issue().value()))),
                 DenialReason.UNTRUSTED_ISSUER);
@@ -181,7 +182,7 @@ class AzureVerifierTest {
 
     @Test
     void verifyWhenIntermediateNotConfiguredThenDeniesUntrustedIssuer() {
-        verifiers = verifiers(List.of(PKI.root), List.of());
+        verifiers = verifiers(List.of(PKI.root()), List.of());
 
         assertDenied(() -> verify(PKI.signLikeAzure(content(challenges.issue().value()))),
                 DenialReason.UNTRUSTED_ISSUER);
@@ -203,8 +204,9 @@ class AzureVerifierTest {
     void verifyWhenNoAzureEntryRegisteredThenDeniesUntrustedIssuer() {
         IssuerRegistry none = TestRegistries.fromYaml("issuers: []\n", dir);
         var unregistered = new VerifierRegistry(none, List.of(new AzureVerifier(
-                new AzureVerifierConfig(List.of(PKI.root), List.of(PKI.ca), challenges, clock))));
-        String document = TestAttested.envelope(
+                new AzureVerifierConfig(List.of(PKI.root()), List.of(PKI.ca()), challenges,
+                        clock))));
+        String document = TestAzureAttested.envelope(
                 PKI.signLikeAzure(content(challenges.issue().value())));
 
         assertDenied(() -> unregistered.verify(
@@ -221,11 +223,11 @@ class AzureVerifierTest {
 
     private VerifiedIdentity verify(byte[] pkcs7) {
         return verifiers.verify(
-                new Attestation(TokenTypes.AZURE_ATTESTED, TestAttested.envelope(pkcs7)));
+                new Attestation(TokenTypes.AZURE_ATTESTED, TestAzureAttested.envelope(pkcs7)));
     }
 
     private String content(String nonce) {
-        return TestAttested.content(nonce, NOW, NOW.plus(Duration.ofHours(6)));
+        return TestAzureAttested.content(nonce, NOW, NOW.plus(Duration.ofHours(6)));
     }
 
     private VerifierRegistry verifiers(List<java.security.cert.X509Certificate> roots,

@@ -8,6 +8,7 @@ import dev.vend.challenge.Challenges;
 import dev.vend.model.Attestation;
 import dev.vend.model.TokenTypes;
 import dev.vend.testsupport.RealDocs;
+import dev.vend.testsupport.TestAzureAttested;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.InMemorySingleUseStore;
@@ -119,9 +120,10 @@ class RealAzureAttestedTest {
         String content = RealDocs.read(ATT02_CONTENT).strip();
         String edited = content.replace("bd8e7443", "00000000");
         assertThat(edited).isNotEqualTo(content);
-        byte[] forged = TestAttested.withContent(pkcs7, edited.getBytes(StandardCharsets.UTF_8));
+        byte[] forged =
+                TestAzureAttested.withContent(pkcs7, edited.getBytes(StandardCharsets.UTF_8));
 
-        assertDenied(() -> verify(TestAttested.envelope(forged), ATT02_TIME),
+        assertDenied(() -> verify(TestAzureAttested.envelope(forged), ATT02_TIME),
                 DenialReason.BAD_SIGNATURE);
         VERDICTS.put(ATT02 + " with vmId changed", "refused: bad_signature");
     }
@@ -158,7 +160,8 @@ class RealAzureAttestedTest {
     }
 
     private static String att02() {
-        return TestAttested.envelope(Base64.getMimeDecoder().decode(RealDocs.read(ATT02).strip()));
+        return TestAzureAttested.envelope(
+                Base64.getMimeDecoder().decode(RealDocs.read(ATT02).strip()));
     }
 
     private static X509Certificate cert(String path) {

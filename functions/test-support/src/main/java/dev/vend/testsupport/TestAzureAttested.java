@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.vend.verify.azure;
+package dev.vend.testsupport;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -39,22 +39,27 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * Synthetic Azure attested documents, signed at test time: a root, an issuing CA and an IMDS
- * signer certificate made here, and PKCS7 in the three shapes the verifier meets (Azure's quirky
- * digest identifier, the standard one, and with signed attributes).
+ * signer certificate made here (RSA-2048 keys generated per instance), and PKCS7 in the three
+ * shapes a verifier meets (Azure's quirky digest identifier, the standard one, and with signed
+ * attributes). Immutable and thread-safe.
  */
-final class TestAttested {
+public final class TestAzureAttested {
 
     private static final AtomicLong SERIAL = new AtomicLong(1000);
 
-    final KeyPair rootKeys = rsa();
-    final KeyPair caKeys = rsa();
-    final KeyPair signerKeys = rsa();
-    final X509Certificate root;
-    final X509Certificate ca;
-    final X509Certificate signer;
+    private final KeyPair rootKeys = rsa();
+    private final KeyPair caKeys = rsa();
+    private final KeyPair signerKeys = rsa();
+    private final X509Certificate root;
+    private final X509Certificate ca;
+    private final X509Certificate signer;
 
-    /** A PKI valid from {@code notBefore} to {@code notAfter}, signer named by {@code names}. */
-    TestAttested(Instant notBefore, Instant notAfter, String... names) {
+    /**
+     * A PKI valid from {@code notBefore} to {@code notAfter}, signer named by {@code names}.
+     *
+     * @param names the signer's DNS subject alternative names; the first is also its CN
+     */
+    public TestAzureAttested(Instant notBefore, Instant notAfter, String... names) {
         root = certificate("CN=Test IMDS Root", rootKeys, "CN=Test IMDS Root", rootKeys,
                 notBefore, notAfter, true, new String[0]);
         ca = certificate("CN=Test IMDS CA", caKeys, "CN=Test IMDS Root", rootKeys,
@@ -63,8 +68,23 @@ final class TestAttested {
                 notBefore, notAfter, false, names);
     }
 
+    /** The self-signed root. */
+    public X509Certificate root() {
+        return root;
+    }
+
+    /** The issuing CA, signed by the root. */
+    public X509Certificate ca() {
+        return ca;
+    }
+
+    /** The IMDS signer certificate, issued by the CA. */
+    public X509Certificate signer() {
+        return signer;
+    }
+
     /** The content IMDS signs, with this nonce and expiry. */
-    static String content(String nonce, Instant createdOn, Instant expiresOn) {
+    public static String content(String nonce, Instant createdOn, Instant expiresOn) {
         var format = java.time.format.DateTimeFormatter.ofPattern("MM/dd/yy HH:mm:ss '-0000'")
                 .withZone(java.time.ZoneOffset.UTC);
         return "{\"licenseType\":\"\",\"nonce\":\"" + nonce + "\",\"plan\":{\"name\":\"\","
@@ -76,30 +96,30 @@ final class TestAttested {
     }
 
     /** Signed like Azure: no signed attributes, digest named sha256WithRSAEncryption. */
-    byte[] signLikeAzure(String content) {
+    public byte[] signLikeAzure(String content) {
         return withDigestAlgorithm(signDirect(content),
                 new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption,
                         DERNull.INSTANCE));
     }
 
     /** Signed as RFC 5652 describes: no signed attributes, digest sha256. */
-    byte[] signDirect(String content) {
+    public byte[] signDirect(String content) {
         return sign(content, true);
     }
 
     /** Signed with signed attributes (content type, message digest, signing time). */
-    byte[] signWithAttributes(String content) {
+    public byte[] signWithAttributes(String content) {
         return sign(content, false);
     }
 
     /** The IMDS response form of a PKCS7: {@code {"encoding":"pkcs7","signature":…}}. */
-    static String envelope(byte[] pkcs7) {
+    public static String envelope(byte[] pkcs7) {
         return "{\"encoding\":\"pkcs7\",\"signature\":\""
                 + Base64.getEncoder().encodeToString(pkcs7) + "\"}";
     }
 
     /** The same PKCS7 with its digest identifiers replaced. */
-    static byte[] withDigestAlgorithm(byte[] pkcs7, AlgorithmIdentifier digest) {
+    public static byte[] withDigestAlgorithm(byte[] pkcs7, AlgorithmIdentifier digest) {
         SignedData data = signedData(pkcs7);
         SignerInfo info = SignerInfo.getInstance(data.getSignerInfos().getObjectAt(0));
         var replaced = new SignerInfo(info.getSID(), digest, info.getAuthenticatedAttributes(),
@@ -110,7 +130,7 @@ final class TestAttested {
     }
 
     /** The same PKCS7 and signature over other content bytes. */
-    static byte[] withContent(byte[] pkcs7, byte[] content) {
+    public static byte[] withContent(byte[] pkcs7, byte[] content) {
         SignedData data = signedData(pkcs7);
         ASN1OctetString octets = new BEROctetString(content);
         var info = new org.bouncycastle.asn1.cms.ContentInfo(CMSObjectIdentifiers.data, octets);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.vend.verify.aws;
+package dev.vend.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,13 +14,18 @@ import java.util.Map;
  * test credentials, carrying the challenge and Vend's server id in signed headers, sent to Vend
  * as the JSON of docs/api.md. Not thread-safe; one builder per proof.
  */
-final class TestIamProofs {
+public final class TestIamProofs {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** A plain Jackson mapper, for tests that build or edit proof and bundle JSON. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+    /** The content type of a {@code GetCallerIdentity} request in the query protocol. */
+    public static final String CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+    /** The form body of a {@code GetCallerIdentity} request. */
+    public static final String BODY = "Action=GetCallerIdentity&Version=2011-06-15";
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    private final StsFake.Principal principal;
+    private final TestAwsPrincipal principal;
     private String host = "sts.us-east-1.amazonaws.com";
     private String region = "us-east-1";
     private String challenge;
@@ -31,7 +36,16 @@ final class TestIamProofs {
     private final Map<String, String> extraSigned = new LinkedHashMap<>();
     private boolean signChallenge = true;
 
-    TestIamProofs(StsFake.Principal principal, String challenge, String serverId,
+    /**
+     * A proof signed at {@code signedAt} for {@code sts.us-east-1.amazonaws.com}, carrying and
+     * signing the principal's session token unless {@link #withoutToken()} is called.
+     *
+     * @param principal whose credentials sign
+     * @param challenge the value of the signed {@code X-Vend-Challenge} header
+     * @param serverId the value of the signed {@code X-Vend-Server-Id} header
+     * @param signedAt the {@code X-Amz-Date}
+     */
+    public TestIamProofs(TestAwsPrincipal principal, String challenge, String serverId,
             Instant signedAt) {
         this.principal = principal;
         this.challenge = challenge;
@@ -40,46 +54,54 @@ final class TestIamProofs {
         this.secret = principal.secret();
     }
 
-    TestIamProofs host(String host, String region) {
+    /** Signs for this STS host, in this region's credential scope. */
+    public TestIamProofs host(String host, String region) {
         this.host = host;
         this.region = region;
         return this;
     }
 
-    TestIamProofs serverId(String serverId) {
+    /** Signs this {@code X-Vend-Server-Id} instead. */
+    public TestIamProofs serverId(String serverId) {
         this.serverId = serverId;
         return this;
     }
 
-    TestIamProofs signedAt(Instant signedAt) {
+    /** Signs at this instant instead. */
+    public TestIamProofs signedAt(Instant signedAt) {
         this.signedAt = signedAt;
         return this;
     }
 
-    TestIamProofs secret(String secret) {
+    /** Signs with this secret instead of the principal's (a wrong one, say). */
+    public TestIamProofs secret(String secret) {
         this.secret = secret;
         return this;
     }
 
-    TestIamProofs withoutToken() {
+    /** Neither sends nor signs a session token, as long-term credentials sign. */
+    public TestIamProofs withoutToken() {
         this.withToken = false;
         return this;
     }
 
-    TestIamProofs alsoSign(String header, String value) {
+    /** Signs one more header, which the proof does not carry. */
+    public TestIamProofs alsoSign(String header, String value) {
         extraSigned.put(header, value);
         return this;
     }
 
-    TestIamProofs challengeNotSigned() {
+    /** Carries the challenge in the proof but leaves it out of the signed headers. */
+    public TestIamProofs challengeNotSigned() {
         this.signChallenge = false;
         return this;
     }
 
-    ObjectNode node() {
+    /** The proof as a JSON object. */
+    public ObjectNode node() {
         String date = AMZ_DATE.format(signedAt);
         var headers = new LinkedHashMap<String, String>();
-        headers.put("Content-Type", StsRequestRebuilder.CONTENT_TYPE);
+        headers.put("Content-Type", CONTENT_TYPE);
         headers.put("Host", host);
         headers.put("X-Amz-Date", date);
         if (withToken) {
@@ -94,7 +116,7 @@ final class TestIamProofs {
         proof.put("host", host);
         proof.put("challenge", challenge);
         proof.put("authorization", TestSigV4.authorization(principal.accessKey(), secret, date,
-                region, headers, StsRequestRebuilder.BODY));
+                region, headers, BODY));
         proof.put("amz_date", date);
         if (withToken) {
             proof.put("security_token", principal.sessionToken());
@@ -102,7 +124,8 @@ final class TestIamProofs {
         return proof;
     }
 
-    String json() {
+    /** The proof as JSON text, the subject token of an IAM proof. */
+    public String json() {
         return node().toString();
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.vend.verify.aws;
+package dev.vend.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.vend.verify.aws;
+package dev.vend.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,11 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AWS Signature Version 4 for the tests
  * (<a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html">Create a
- * signed AWS API request</a>): a workload signing its {@code GetCallerIdentity} request, and the
- * STS fake checking it. Both sides use this one implementation, so {@link TestSigV4Test} pins it
- * to a signature computed independently by botocore.
+ * signed AWS API request</a>): a workload signing its {@code GetCallerIdentity} request, and an
+ * STS fake checking it. Both sides use this one implementation, so its own test pins it to a
+ * signature computed independently by botocore. Stateless and thread-safe.
  */
-final class TestSigV4 {
+public final class TestSigV4 {
 
     private TestSigV4() {
     }
@@ -29,7 +29,7 @@ final class TestSigV4 {
      * @param headers every signed header, names in any case, values as sent
      * @param scope {@code yyyyMMdd/region/service/aws4_request}
      */
-    static String signature(String secret, String amzDate, String scope,
+    public static String signature(String secret, String amzDate, String scope,
             Map<String, String> headers, String body) {
         String canonical = canonicalRequest(headers, body);
         String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + sha256Hex(canonical);
@@ -42,15 +42,15 @@ final class TestSigV4 {
     }
 
     /** The Authorization header for these signed headers. */
-    static String authorization(String accessKey, String secret, String amzDate, String region,
-            Map<String, String> headers, String body) {
+    public static String authorization(String accessKey, String secret, String amzDate,
+            String region, Map<String, String> headers, String body) {
         String scope = amzDate.substring(0, 8) + "/" + region + "/sts/aws4_request";
         String signed = String.join(";", lowerSorted(headers).keySet());
         return "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders="
                 + signed + ", Signature=" + signature(secret, amzDate, scope, headers, body);
     }
 
-    static String canonicalRequest(Map<String, String> headers, String body) {
+    private static String canonicalRequest(Map<String, String> headers, String body) {
         var lower = lowerSorted(headers);
         var out = new StringBuilder("POST\n/\n\n");
         lower.forEach((name, value) -> out.append(name).append(':').append(value).append('\n'));
@@ -66,7 +66,7 @@ final class TestSigV4 {
         return lower;
     }
 
-    static String sha256Hex(String text) {
+    private static String sha256Hex(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
