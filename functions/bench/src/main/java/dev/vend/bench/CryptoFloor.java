@@ -4,10 +4,7 @@ package dev.vend.bench;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.SignedJWT;
 import dev.vend.issue.SigningKey;
@@ -23,10 +20,7 @@ import java.text.ParseException;
  */
 public final class CryptoFloor {
 
-    private final JWSVerifier verifier;
-    private final JWSHeader inboundHeader;
-    private final byte[] inboundSigningInput;
-    private final Base64URL inboundSignature;
+    private final JwsFloor inbound;
     private final JWSSigner signer;
     private final JWSHeader outboundHeader;
     private final byte[] outboundSigningInput;
@@ -39,36 +33,25 @@ public final class CryptoFloor {
      */
     public CryptoFloor(String inboundToken, JWK inboundKey, SigningKey signingKey,
             String issuedToken) {
+        this.inbound = new JwsFloor(inboundToken, inboundKey);
         try {
-            SignedJWT inbound = SignedJWT.parse(inboundToken);
-            this.verifier = verifier(inboundKey);
-            this.inboundHeader = inbound.getHeader();
-            this.inboundSigningInput = inbound.getSigningInput();
-            this.inboundSignature = inbound.getSignature();
             SignedJWT issued = SignedJWT.parse(issuedToken);
             this.signer = signingKey.signer();
             this.outboundHeader = issued.getHeader();
             this.outboundSigningInput = (issued.getHeader().toBase64URL() + "."
                     + issued.getPayload().toBase64URL()).getBytes(StandardCharsets.US_ASCII);
-        } catch (ParseException | JOSEException e) {
+        } catch (ParseException e) {
             throw new IllegalStateException("floor setup failed: " + e.getMessage(), e);
         }
     }
 
     /** Whether the incoming signature verifies; benchmarks consume the result. */
     public boolean verifyInbound() throws JOSEException {
-        return verifier.verify(inboundHeader, inboundSigningInput, inboundSignature);
+        return inbound.verify();
     }
 
     /** The outgoing signature. */
     public Base64URL signOutbound() throws JOSEException {
         return signer.sign(outboundHeader, outboundSigningInput);
-    }
-
-    private static JWSVerifier verifier(JWK key) throws JOSEException {
-        if (key instanceof RSAKey rsa) {
-            return JoseVerifiers.rsa(rsa.toRSAPublicKey());
-        }
-        return JoseVerifiers.ec(((ECKey) key).toECPublicKey());
     }
 }

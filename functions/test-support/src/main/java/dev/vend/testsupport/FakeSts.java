@@ -105,6 +105,22 @@ public final class FakeSts implements AutoCloseable {
      */
     public record Principal(String accessKeyId, String secretKey, String sessionToken,
             String account, String arn, String userId) {
+
+        /**
+         * STS's successful answer to {@code GetCallerIdentity} for this principal, in the query
+         * protocol's XML (<a
+         * href="https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html">
+         * API reference</a>).
+         */
+        public String callerIdentityResponse() {
+            return "<GetCallerIdentityResponse "
+                    + "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                    + "<GetCallerIdentityResult>"
+                    + "<Arn>" + arn + "</Arn><UserId>" + userId + "</UserId>"
+                    + "<Account>" + account + "</Account></GetCallerIdentityResult>"
+                    + "<ResponseMetadata><RequestId>" + UUID.randomUUID()
+                    + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
+        }
     }
 
     /**
@@ -268,12 +284,7 @@ public final class FakeSts implements AutoCloseable {
 
     private static void callerIdentity(HttpExchange exchange, Principal signer)
             throws IOException {
-        send(exchange, 200, "<GetCallerIdentityResponse "
-                + "xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>"
-                + "<Arn>" + signer.arn() + "</Arn><UserId>" + signer.userId() + "</UserId>"
-                + "<Account>" + signer.account() + "</Account></GetCallerIdentityResult>"
-                + "<ResponseMetadata><RequestId>" + UUID.randomUUID()
-                + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
+        send(exchange, 200, signer.callerIdentityResponse());
     }
 
     private static String accessKeyId(HttpExchange exchange) {

@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -64,6 +65,11 @@ class LocalServerLoadTest {
     private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     /** Exchanges completed in each second of the run, to show whether throughput holds. */
     private final AtomicLongArray perSecond = new AtomicLongArray(SECONDS + 90);
+    /**
+     * The process's CPU time at each second of the run: CPU per exchange stays flat when a fall
+     * in throughput comes from other processes taking the shared CPUs, and grows when Vend slows.
+     */
+    private final AtomicLongArray cpuAtSecond = new AtomicLongArray(SECONDS + 90);
     private volatile long started;
 
     @Test
@@ -79,8 +85,10 @@ class LocalServerLoadTest {
             long heapAtStart = heapAfterGc();
             started = System.nanoTime();
 
+            ScheduledExecutorService sampler = sampleCpuEverySecond();
             long deadline = started + TimeUnit.SECONDS.toNanos(SECONDS);
             long[][] latencies = runClients(http, token, deadline);
+            sampler.shutdownNow();
 
             double elapsed = (System.nanoTime() - started) / 1e9;
             long heapAtEnd = heapAfterGc();
@@ -157,12 +165,48 @@ class LocalServerLoadTest {
         System.out.printf("load: %d clients, %.1f s, %d requests, %.0f requests/s, latency ms "
                         + "p50 %.2f p99 %.2f max %.2f; audit events %d (%d allow, %d KiB JSON); "
                         + "heap after GC start %.1f MiB, end %.1f MiB; requests/s in the first "
-                        + "and last %d s: %.0f, %.0f%n",
+                        + "and last %d s: %.0f, %.0f; in each %d s: %s (CPU ms per request: %s)%n",
                 CLIENTS, elapsed, all.length, all.length / elapsed, percentile(all, 50),
                 percentile(all, 99), all.length == 0 ? 0 : all[all.length - 1] / 1e6,
                 audit.events(), audit.allowed(), audit.bytes() / 1024,
                 heapAtStart / 1048576.0, heapAtEnd / 1048576.0, window(), rate(0),
-                rate(Math.max(0, SECONDS - window())));
+                rate(Math.max(0, SECONDS - window())), window(), rates(), cpuPerRequest());
+    }
+
+    private ScheduledExecutorService sampleCpuEverySecond() {
+        var cpu = (com.sun.management.OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            int second = (int) Math.round((System.nanoTime() - started) / 1e9);
+            if (second < cpuAtSecond.length()) {
+                cpuAtSecond.set(second, cpu.getProcessCpuTime());
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        return sampler;
+    }
+
+    /** Process CPU milliseconds per exchange in every window, where both ends were sampled. */
+    private String cpuPerRequest() {
+        var out = new StringBuilder();
+        for (int from = 0; from + window() <= SECONDS; from += window()) {
+            long begin = cpuAtSecond.get(from);
+            long end = cpuAtSecond.get(from + window());
+            double requests = rate(from) * window();
+            String value = begin == 0 || end == 0 || requests == 0 ? "?"
+                    : "%.1f".formatted((end - begin) / 1e6 / requests);
+            out.append(out.length() == 0 ? "" : " ").append(value);
+        }
+        return out.toString();
+    }
+
+    /** The rate of every window of the run, in order, so a decline shows where it happens. */
+    private String rates() {
+        var out = new StringBuilder();
+        for (int from = 0; from + window() <= SECONDS; from += window()) {
+            out.append(out.length() == 0 ? "" : " ").append(Math.round(rate(from)));
+        }
+        return out.toString();
     }
 
     /** A tenth of the run, at least one second. */

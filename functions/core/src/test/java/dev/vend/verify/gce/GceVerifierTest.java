@@ -14,6 +14,7 @@ import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
+import dev.vend.testsupport.TestGceTokens;
 import dev.vend.testsupport.TestKeys;
 import dev.vend.testsupport.TestTokens;
 import dev.vend.verify.DenialReason;
@@ -32,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GceVerifierTest {
 
-    static final String GOOGLE = "https://accounts.google.com";
+    static final String GOOGLE = TestGceTokens.GOOGLE;
     static final String AUD = TestRegistries.VEND;
     static final RSAKey GOOGLE_KEY = TestKeys.rsa2048();
 
@@ -248,23 +248,10 @@ class GceVerifierTest {
     }
 
     private TestTokens.Builder vmToken(String audience) {
-        return TestTokens.signedWith(GOOGLE_KEY).clock(clock).issuer(GOOGLE)
-                .subject("104070955682298736149")
-                .audience(audience)
-                .claim("azp", "104070955682298736149")
-                .claim("email", "161958465613-compute@developer.gserviceaccount.com")
-                .claim("email_verified", true)
-                .claim("google", Map.of("compute_engine", computeEngine()));
+        return TestGceTokens.vmToken(GOOGLE_KEY, audience).clock(clock);
     }
 
     private static Map<String, Object> computeEngine() {
-        var block = new LinkedHashMap<String, Object>();
-        block.put("instance_creation_timestamp", 1616595847L);
-        block.put("instance_id", "2589221140676718026");
-        block.put("instance_name", "instance-1");
-        block.put("project_id", "vend-prod-4711");
-        block.put("project_number", 161958465613L);
-        block.put("zone", "us-east1-b");
-        return block;
+        return TestGceTokens.computeEngine();
     }
 }
