@@ -19,12 +19,16 @@ scope=${4:-}
 token_type=${5:-urn:ietf:params:oauth:token-type:jwt}
 
 body=$(mktemp)
-trap 'rm -f "$body"' EXIT
+proof=$(mktemp)
+trap 'rm -f "$body" "$proof"' EXIT
+# The proof as a file without trailing line breaks: curl's name@file sends a file as it is, and
+# Vend refuses a subject token that ends in a newline, as `echo "$token" > file` would write it.
+printf '%s' "$(<"$proof_file")" >"$proof"
 
 args=(--silent --show-error --output "$body" --write-out '%{http_code}'
     --max-time 15 --retry 0
     --data-urlencode "grant_type=urn:ietf:params:oauth:grant-type:token-exchange"
-    --data-urlencode "subject_token@$proof_file"
+    --data-urlencode "subject_token@$proof"
     --data-urlencode "subject_token_type=$token_type")
 [[ -n $audience ]] && args+=(--data-urlencode "audience=$audience")
 [[ -n $scope ]] && args+=(--data-urlencode "scope=$scope")

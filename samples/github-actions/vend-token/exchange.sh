@@ -19,7 +19,7 @@ encoded_audience=$(printf '%s' "$oidc_audience" | jq -sRr @uri)
 curl --silent --show-error --fail --max-time 15 \
     --header "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" \
     "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=$encoded_audience" \
-    | jq -r .value >"$work/proof"
+    | jq -j .value >"$work/proof"
 echo "::add-mask::$(<"$work/proof")"
 
 token=$(bash "$GITHUB_ACTION_PATH/../../lib/vend-exchange.sh" "$VEND_URL" "$work/proof" \

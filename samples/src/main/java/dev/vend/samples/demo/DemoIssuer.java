@@ -67,7 +67,10 @@ public final class DemoIssuer {
             if (args.length == 3 && "init".equals(args[0])) {
                 init(Path.of(args[1]), args[2]);
             } else if (args.length == 5 && "mint".equals(args[0])) {
-                System.out.println(mint(Path.of(args[1]), args[2], args[3], args[4]));
+                // No line break: the token file must hold the token alone, and Vend refuses a
+                // subject_token with a trailing newline, as curl's name@file would send it.
+                System.out.print(mint(Path.of(args[1]), args[2], args[3], args[4]));
+                System.out.flush();
             } else {
                 System.err.println(USAGE);
                 System.exit(2);

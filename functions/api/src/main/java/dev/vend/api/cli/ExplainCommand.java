@@ -125,10 +125,22 @@ final class ExplainCommand implements Callable<Integer> {
                 ? Instant.ofEpochSecond(Long.parseLong(at)) : Instant.parse(at);
     }
 
+    /**
+     * The token without surrounding white space, which the server does not forgive: a note on
+     * standard error says so, so an explanation of "allow" is not mistaken for what the server
+     * would answer to the file as it is.
+     */
     private String readToken() throws IOException {
         byte[] bytes = "-".equals(tokenFile) ? System.in.readAllBytes()
                 : Files.readAllBytes(Path.of(tokenFile));
-        return new String(bytes, StandardCharsets.UTF_8).strip();
+        String read = new String(bytes, StandardCharsets.UTF_8);
+        String token = read.strip();
+        if (!token.equals(read)) {
+            System.err.println("note: the token file has white space around the token (a"
+                    + " trailing newline?); explained without it, but the server refuses a"
+                    + " subject_token sent with it");
+        }
+        return token;
     }
 
     private static void print(Explanation explanation, PrintStream out) {

@@ -18,21 +18,28 @@ import picocli.CommandLine;
 /** {@code vend explain} on the genuine GitHub Actions token of realdocs. */
 class ExplainCommandTest {
 
+    private static final String TOKEN = "github-oidc/token-01-stepsecurity-2022-08-05.jwt";
+
     @TempDir
     Path dir;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream original;
+    private PrintStream originalErr;
 
     @BeforeEach
     void captureOutput() {
         original = System.out;
+        originalErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void restoreOutput() {
         System.setOut(original);
+        System.setErr(originalErr);
     }
 
     @Test
@@ -59,7 +66,25 @@ class ExplainCommandTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("refused: expired");
     }
 
+    @Test
+    void explainWhenTokenFileEndsWithNewlineThenNotesTheServerRefusesIt() throws Exception {
+        String token = Files.readString(RealDocs.resolve(TOKEN)).strip();
+        Path withNewline = Files.writeString(dir.resolve("with-newline.jwt"), token + "\n");
+        Path exact = Files.writeString(dir.resolve("exact.jwt"), token);
+
+        assertThat(explain("1659663100", exact)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("note:");
+        assertThat(explain("1659663100", withNewline)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("note: the token file has white space around the token")
+                .contains("the server refuses");
+    }
+
     private int explain(String at) throws Exception {
+        return explain(at, RealDocs.resolve(TOKEN));
+    }
+
+    private int explain(String at, Path token) throws Exception {
         Path policies = Files.createDirectories(dir.resolve("policies"));
         Files.writeString(policies.resolve("main.yaml"), policy("playground-main", "refs/heads/main"));
         Files.writeString(policies.resolve("release.yaml"),
@@ -73,7 +98,6 @@ class ExplainCommandTest {
                     audiences: [https://github.com/varunsh-coder]
                     allowSharedAudiences: true
                 """.formatted(RealDocs.resolve("github-oidc/github-jwks-2022-snapshot.json")));
-        Path token = RealDocs.resolve("github-oidc/token-01-stepsecurity-2022-08-05.jwt");
         return new CommandLine(new VendCommand()).execute("explain",
                 "--issuers", issuers.toString(), "--policies", policies.toString(),
                 "--token-file", token.toString(), "--at", at);
