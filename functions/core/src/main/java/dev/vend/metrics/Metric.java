@@ -15,6 +15,11 @@ public enum Metric {
     SINGLE_USE_STORE_LATENCY("SingleUseStoreLatency", Unit.MILLISECONDS),
     /** One STS {@code AssumeRole} call, in milliseconds. */
     STS_LATENCY("StsLatency", Unit.MILLISECONDS),
+    /**
+     * One STS {@code GetCallerIdentity} call of an AWS IAM proof (the request Vend rebuilt from
+     * the proof), in milliseconds.
+     */
+    STS_PROOF_LATENCY("StsProofLatency", Unit.MILLISECONDS),
     /** One fetch of an issuer's keys (discovery document and JWKS), in milliseconds. */
     JWKS_FETCH_LATENCY("JwksFetchLatency", Unit.MILLISECONDS),
     /** A policy lookup answered from a fresh cached copy, without asking DynamoDB. */
