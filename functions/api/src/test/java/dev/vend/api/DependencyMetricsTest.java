@@ -288,7 +288,7 @@ class DependencyMetricsTest {
         assertThat(count(line, "PolicyCacheHit") + count(line, "PolicyCacheMiss")).isEqualTo(1);
         assertThat(line.has("PolicyStoreLatency")).isEqualTo(line.has("PolicyCacheMiss"));
         assertThat(count(line, "JwksCacheHit") + count(line, "JwksCacheMiss")
-                + count(line, "JwksCacheRefresh")).isEqualTo(1);
+                + count(line, "JwksCacheRefresh") + count(line, "JwksCacheStale")).isEqualTo(1);
         assertThat(line.has("SingleUseStoreLatency")).isTrue();
     }
 
