@@ -120,9 +120,7 @@ class JwksCacheMetricsTest {
 
     @Test
     void candidatesWhenHeldKeysAreDueAndTheRefreshFailsThenStaleNotRefresh() {
-        lookUp(EC.getKeyID());
-        clock.advance(TIMING.refreshInterval().plusSeconds(1));
-        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
+        keysHeldAndDueWhileTheIssuerFails();
 
         Map<Metric, List<Double>> recorded = lookUp(EC.getKeyID());
 
@@ -133,9 +131,7 @@ class JwksCacheMetricsTest {
 
     @Test
     void candidatesWhenDueKeysAnswerWithinTheCooldownOfAFailedRefreshThenStaleWithoutAFetch() {
-        lookUp(EC.getKeyID());
-        clock.advance(TIMING.refreshInterval().plusSeconds(1));
-        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
+        keysHeldAndDueWhileTheIssuerFails();
         lookUp(EC.getKeyID());
 
         Map<Metric, List<Double>> recorded = lookUp(EC.getKeyID());
@@ -174,6 +170,13 @@ class JwksCacheMetricsTest {
 
         assertThat(failedLookUp()).isEmpty();
         assertThat(issuer.jwksFetches()).isEqualTo(1);
+    }
+
+    /** Keys fetched once, then due for refresh, while the issuer's JWKS endpoint answers 503. */
+    private void keysHeldAndDueWhileTheIssuerFails() {
+        lookUp(EC.getKeyID());
+        clock.advance(TIMING.refreshInterval().plusSeconds(1));
+        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
     }
 
     /** One lookup that must fail transiently, inside its own request scope. */

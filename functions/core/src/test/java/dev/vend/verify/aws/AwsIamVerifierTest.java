@@ -74,6 +74,13 @@ class AwsIamVerifierTest {
                 Set.of()));
     }
 
+    /** Verifiers on AWS's own hosts that record into {@code metrics}. */
+    private VerifierRegistry recordingInto(RequestMetrics metrics) {
+        return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID,
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()),
+                Set.of(), AwsVerifierConfig.RegionCertificates.none(), metrics));
+    }
+
     private VerifierRegistry verifiers(AwsVerifierConfig config) {
         return new VerifierRegistry(TestRegistries.fromYaml("""
                 issuers:
@@ -232,9 +239,7 @@ class AwsIamVerifierTest {
     @Test
     void verifyWhenMetricsConfiguredThenEachStsCallIsTimedWhetherItAnswersOrFails() {
         var metrics = new RequestMetrics();
-        verifiers = verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID,
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()),
-                Set.of(), AwsVerifierConfig.RegionCertificates.none(), metrics));
+        verifiers = recordingInto(metrics);
         var builder = proof(DEPLOYER);
         sts.failNext(503, "ServiceUnavailable", 1);
 
@@ -252,9 +257,7 @@ class AwsIamVerifierTest {
     @Test
     void verifyWhenProofRefusedBeforeSendingThenNoStsCallIsTimed() {
         var metrics = new RequestMetrics();
-        verifiers = verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID,
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()),
-                Set.of(), AwsVerifierConfig.RegionCertificates.none(), metrics));
+        verifiers = recordingInto(metrics);
 
         try (var scope = metrics.open()) {
             assertDenied(() -> verify(proof(DEPLOYER).challengeNotSigned().json()),
