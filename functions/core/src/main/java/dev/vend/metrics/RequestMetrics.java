@@ -36,7 +36,8 @@ public final class RequestMetrics implements Metrics {
 
     /**
      * Opens the scope of the request this thread starts handling. Close it on the same thread,
-     * in a try-with-resources block; a scope opened inside another restores the outer on close.
+     * in a try-with-resources block; a scope opened inside another restores the outer on close,
+     * unless the outer was closed first, and then the nearest scope still open, or none.
      */
     public Scope open() {
         Scope scope = new Scope(open(current.get()));
