@@ -376,8 +376,8 @@ class TokenVendingStackTest {
         assertThat(alarms).hasSize(stack.alarms().alarms().size());
         assertThat(metrics).containsExactlyInAnyOrder(
                 "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/ApiGateway/5xx",
-                "Vend/Requests", "Vend/PolicyCacheStale", "Vend/KmsLatency",
-                "Vend/SingleUseStoreLatency");
+                "Vend/Requests", "Vend/PolicyCacheStale", "Vend/JwksCacheStale",
+                "Vend/KmsLatency", "Vend/SingleUseStoreLatency");
         assertThat(JSON.valueToTree(alarms).toString())
                 .contains("{\"Name\":\"FunctionName\",\"Value\":{\"Ref\":\"" + functionId)
                 .contains("{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\"" + apiId)

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vend.api.cli.VendCommand;
 import dev.vend.aws.DynamoDbClients;
+import dev.vend.testsupport.DynamoDbTables;
 import io.micronaut.context.ApplicationContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +20,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Deploys Vend on emulated AWS the way the Lambda function runs: the SDK's own {@code aws.*}
@@ -74,23 +69,10 @@ public final class LambdaDeployment {
 
     /**
      * Creates an on-demand table keyed by {@code pk}, and {@code sk} when asked (the policy
-     * table), and waits until it exists.
+     * table), and waits until it exists: {@link DynamoDbTables#create}.
      */
     public static void createTable(DynamoDbClient client, String name, boolean sortKey) {
-        var keys = new ArrayList<KeySchemaElement>();
-        var attributes = new ArrayList<AttributeDefinition>();
-        keys.add(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build());
-        attributes.add(AttributeDefinition.builder().attributeName("pk")
-                .attributeType(ScalarAttributeType.S).build());
-        if (sortKey) {
-            keys.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE)
-                    .build());
-            attributes.add(AttributeDefinition.builder().attributeName("sk")
-                    .attributeType(ScalarAttributeType.S).build());
-        }
-        client.createTable(table -> table.tableName(name).keySchema(keys)
-                .attributeDefinitions(attributes).billingMode(BillingMode.PAY_PER_REQUEST));
-        client.waiter().waitUntilTableExists(request -> request.tableName(name));
+        DynamoDbTables.create(client, name, sortKey);
     }
 
     /**

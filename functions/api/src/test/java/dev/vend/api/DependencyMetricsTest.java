@@ -17,6 +17,7 @@ import dev.vend.parse.YamlDocuments;
 import dev.vend.policy.PolicyCompiler;
 import dev.vend.testsupport.Dynalite;
 import dev.vend.testsupport.DynaliteExtension;
+import dev.vend.testsupport.DynamoDbTables;
 import dev.vend.testsupport.EmfDocuments;
 import dev.vend.testsupport.FakeKms;
 import dev.vend.testsupport.TestOidcIssuer;
@@ -49,15 +50,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The dependency metrics of real exchanges through {@link VendLambdaHandler}, wired as in Lambda:
@@ -95,11 +88,7 @@ class DependencyMetricsTest {
         kms = FakeKms.start();
         keyArn = kms.createEcP256Key();
         dynamoDbEndpoint = dynalite.endpoint();
-        dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint)
-                .region(Region.of(Dynalite.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        Dynalite.ACCESS_KEY_ID, Dynalite.SECRET_ACCESS_KEY)))
-                .build();
+        dynamoDb = DynamoDbTables.client(dynalite);
     }
 
     @AfterAll
@@ -288,7 +277,7 @@ class DependencyMetricsTest {
         assertThat(count(line, "PolicyCacheHit") + count(line, "PolicyCacheMiss")).isEqualTo(1);
         assertThat(line.has("PolicyStoreLatency")).isEqualTo(line.has("PolicyCacheMiss"));
         assertThat(count(line, "JwksCacheHit") + count(line, "JwksCacheMiss")
-                + count(line, "JwksCacheRefresh")).isEqualTo(1);
+                + count(line, "JwksCacheRefresh") + count(line, "JwksCacheStale")).isEqualTo(1);
         assertThat(line.has("SingleUseStoreLatency")).isTrue();
     }
 
@@ -334,25 +323,8 @@ class DependencyMetricsTest {
     /** A fresh table with a string {@code pk}, and a string {@code sk} when asked for. */
     private static String table(String prefix, boolean sortKey) {
         String name = Dynalite.uniqueTableName(prefix);
-        var attributes = new ArrayList<AttributeDefinition>();
-        var keys = new ArrayList<KeySchemaElement>();
-        attributes.add(stringAttribute("pk"));
-        keys.add(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build());
-        if (sortKey) {
-            attributes.add(stringAttribute("sk"));
-            keys.add(KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE)
-                    .build());
-        }
-        dynamoDb.createTable(create -> create.tableName(name)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attributes).keySchema(keys));
-        dynamoDb.waiter().waitUntilTableExists(describe -> describe.tableName(name));
+        DynamoDbTables.create(dynamoDb, name, sortKey);
         return name;
-    }
-
-    private static AttributeDefinition stringAttribute(String name) {
-        return AttributeDefinition.builder().attributeName(name)
-                .attributeType(ScalarAttributeType.S).build();
     }
 
     /** Writes the one policy into the table, compiled as the function compiles it. */

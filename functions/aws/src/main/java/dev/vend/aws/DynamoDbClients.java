@@ -5,6 +5,8 @@ import java.net.URI;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -56,8 +58,21 @@ public final class DynamoDbClients {
      * @param endpointOverride as for {@link #create(URI)}; null for the region's own
      */
     public static DynamoDbClientBuilder builder(@Nullable URI endpointOverride) {
-        var builder = DynamoDbClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+        return withVendSettings(DynamoDbClient.builder(), endpointOverride);
+    }
+
+    /**
+     * Gives the builder of any AWS SDK client (DynamoDB, KMS, STS) Vend's settings: the JDK HTTP
+     * client with the connection and attempt time limits, the default credentials chain, the
+     * {@link #overrideConfiguration()}, and the endpoint override when one is given.
+     *
+     * @param builder a new client builder
+     * @param endpointOverride the endpoint to use instead of the region's, or null
+     * @return the same builder
+     */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B
+            withVendSettings(B builder, @Nullable URI endpointOverride) {
+        builder.httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECTION_TIMEOUT)
                         .socketTimeout(API_CALL_ATTEMPT_TIMEOUT))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())

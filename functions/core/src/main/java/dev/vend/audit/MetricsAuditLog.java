@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #REQUESTS} (count) and {@value #LATENCY} (milliseconds) by operation, identity
  *       source and decision, and by decision alone;
  *   <li>the dependency metrics the request recorded into its {@link RequestMetrics} scope
- *       ({@link Metric}: KMS, policy store, single-use store, STS and JWKS latency, policy and
- *       JWKS cache outcomes), without dimensions. A metric the request did not record is absent,
- *       not zero, and the directive is left out when there is none.
+ *       ({@link Metric}: KMS, policy store, single-use store, STS, IAM proof and JWKS latency,
+ *       policy and JWKS cache outcomes), without dimensions. A metric the request did not
+ *       record is absent, not zero, and the directive is left out when there is none.
  * </ul>
  *
  * <p>Besides those values the line holds the three dimension values and the request id; never a

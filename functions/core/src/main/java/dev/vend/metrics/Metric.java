@@ -15,6 +15,11 @@ public enum Metric {
     SINGLE_USE_STORE_LATENCY("SingleUseStoreLatency", Unit.MILLISECONDS),
     /** One STS {@code AssumeRole} call, in milliseconds. */
     STS_LATENCY("StsLatency", Unit.MILLISECONDS),
+    /**
+     * One STS {@code GetCallerIdentity} call of an AWS IAM proof (the request Vend rebuilt from
+     * the proof), in milliseconds.
+     */
+    STS_PROOF_LATENCY("StsProofLatency", Unit.MILLISECONDS),
     /** One fetch of an issuer's keys (discovery document and JWKS), in milliseconds. */
     JWKS_FETCH_LATENCY("JwksFetchLatency", Unit.MILLISECONDS),
     /** A policy lookup answered from a fresh cached copy, without asking DynamoDB. */
@@ -26,15 +31,26 @@ public enum Metric {
      * from a copy up to five minutes old; always recorded together with a miss.
      */
     POLICY_CACHE_STALE("PolicyCacheStale", Unit.COUNT),
-    /** An issuer key lookup answered from keys held and not yet due for refresh. */
+    /**
+     * An issuer key lookup answered from the keys held, without a fetch: keys not yet due for
+     * refresh, whether or not they hold the token's key id (an unknown id is refetched at most
+     * once per cooldown, a minute by default).
+     */
     JWKS_CACHE_HIT("JwksCacheHit", Unit.COUNT),
-    /** An issuer key lookup that found the held keys due and refetched them. */
+    /** An issuer key lookup that found the held keys due and refetched them successfully. */
     JWKS_CACHE_REFRESH("JwksCacheRefresh", Unit.COUNT),
     /**
      * An issuer key lookup that had no usable keys held, or whose token named a key id the held
-     * keys lack.
+     * keys lack, and fetched the issuer's keys (a failed fetch that left nothing to answer with
+     * too).
      */
-    JWKS_CACHE_MISS("JwksCacheMiss", Unit.COUNT);
+    JWKS_CACHE_MISS("JwksCacheMiss", Unit.COUNT),
+    /**
+     * An issuer key lookup answered from the keys held after a refresh failed: this lookup's own,
+     * or, for keys due for refresh, one less than the cooldown (a minute by default) before.
+     * Recorded instead of a refresh or a miss.
+     */
+    JWKS_CACHE_STALE("JwksCacheStale", Unit.COUNT);
 
     /** The CloudWatch units these metrics use. */
     public enum Unit {

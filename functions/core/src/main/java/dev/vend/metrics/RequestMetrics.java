@@ -36,17 +36,18 @@ public final class RequestMetrics implements Metrics {
 
     /**
      * Opens the scope of the request this thread starts handling. Close it on the same thread,
-     * in a try-with-resources block; a scope opened inside another restores the outer on close.
+     * in a try-with-resources block; a scope opened inside another restores the outer on close,
+     * unless the outer was closed first, and then the nearest scope still open, or none.
      */
     public Scope open() {
-        Scope scope = new Scope(current.get());
+        Scope scope = new Scope(open(current.get()));
         current.set(scope);
         return scope;
     }
 
     @Override
     public void add(Metric metric, double value) {
-        Scope scope = current.get();
+        Scope scope = open(current.get());
         if (scope != null) {
             scope.add(metric, value);
         }
@@ -57,8 +58,21 @@ public final class RequestMetrics implements Metrics {
      * on a thread without an open scope. Metrics the request did not record are absent.
      */
     public Map<Metric, List<Double>> recorded() {
-        Scope scope = current.get();
+        Scope scope = open(current.get());
         return scope == null ? Map.of() : scope.recorded();
+    }
+
+    /**
+     * The nearest scope still open, starting at {@code scope} and going outwards. Scopes closed
+     * out of order can leave a closed one current, or as the outer of another; a closed scope
+     * belongs to a request that has ended, so it never answers for the thread.
+     */
+    private static @Nullable Scope open(@Nullable Scope scope) {
+        Scope open = scope;
+        while (open != null && open.closed) {
+            open = open.outer;
+        }
+        return open;
     }
 
     /** One request's recorded values. Confined to the thread that opened it. */
@@ -91,19 +105,18 @@ public final class RequestMetrics implements Metrics {
             return Collections.unmodifiableMap(copy);
         }
 
-        /** Ends the scope; the thread's outer scope, if any, is current again. */
+        /**
+         * Ends the scope. The thread's current scope is then the nearest one still open, or none:
+         * an outer scope closed before this one is never current again.
+         */
         @Override
         public void close() {
-            if (closed) {
-                return;
-            }
             closed = true;
-            if (current.get() == this) {
-                if (outer == null) {
-                    current.remove();
-                } else {
-                    current.set(outer);
-                }
+            Scope next = open(current.get());
+            if (next == null) {
+                current.remove();
+            } else {
+                current.set(next);
             }
         }
     }

@@ -2,26 +2,20 @@
 package dev.vend.verify;
 
 import dev.vend.Lazy;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches discovery documents and JWKS over HTTPS, and nothing else: no redirects, a size cap,
@@ -98,7 +92,7 @@ public final class HttpsFetcher {
         var request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                 .header("Accept", "application/json").build();
         HttpResponse<byte[]> response = await(uri,
-                client.get().sendAsync(request, info -> new CappedBody(MAX_BYTES)));
+                client.get().sendAsync(request, CappedBody.handler(MAX_BYTES)));
         if (response.statusCode() != 200) {
             throw new FetchException(uri + " answered HTTP " + response.statusCode());
         }
@@ -114,7 +108,7 @@ public final class HttpsFetcher {
             pending.cancel(true);
             throw new FetchException(uri + " did not answer within " + deadline);
         } catch (ExecutionException e) {
-            if (causedByTooLarge(e)) {
+            if (CappedBody.isTooLarge(e)) {
                 throw new FetchException(uri + " answered more than " + MAX_BYTES + " bytes");
             }
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -125,15 +119,6 @@ public final class HttpsFetcher {
             Thread.currentThread().interrupt();
             throw new FetchException(uri + " fetch interrupted");
         }
-    }
-
-    private static boolean causedByTooLarge(Throwable thrown) {
-        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TooLarge) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static void checkUri(URI uri) throws FetchException {
@@ -160,74 +145,6 @@ public final class HttpsFetcher {
             }
         } catch (UnknownHostException e) {
             throw new FetchException(host + " does not resolve");
-        }
-    }
-
-    /**
-     * Collects the body up to a cap and cancels the exchange as soon as it grows past it, so an
-     * oversized answer is never buffered whole. Signals arrive serially (Flow rules), so the
-     * fields need no locking.
-     */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final HttpResponse.BodySubscriber<byte[]> bytes =
-                HttpResponse.BodySubscribers.ofByteArray();
-        private final int cap;
-        private long received;
-        private boolean refused;
-        private Flow.@Nullable Subscription subscription;
-
-        CappedBody(int cap) {
-            this.cap = cap;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return bytes.getBody();
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            bytes.onSubscribe(subscription);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (refused) {
-                return;
-            }
-            items.forEach(item -> received += item.remaining());
-            if (received > cap) {
-                refused = true;
-                Objects.requireNonNull(subscription).cancel();
-                bytes.onError(new TooLarge());
-                return;
-            }
-            bytes.onNext(items);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            if (!refused) {
-                bytes.onError(failure);
-            }
-        }
-
-        @Override
-        public void onComplete() {
-            if (!refused) {
-                bytes.onComplete();
-            }
-        }
-    }
-
-    /** The body grew past the cap. */
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge() {
-            super("response body over the size cap", null);
         }
     }
 

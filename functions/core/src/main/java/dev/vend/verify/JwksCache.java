@@ -42,9 +42,14 @@ import org.slf4j.LoggerFactory;
  * without disabling the others. Only public signature keys that fit the token's algorithm are
  * candidates, and RSA keys only from 2048 bits.
  *
- * <p>Each lookup records one cache outcome into the request's {@link Metrics}
- * ({@link Metric#JWKS_CACHE_HIT}, {@link Metric#JWKS_CACHE_REFRESH} or
- * {@link Metric#JWKS_CACHE_MISS}), and each fetch its duration ({@link Metric#JWKS_FETCH_LATENCY}).
+ * <p>Each lookup that answers records one cache outcome into the request's {@link Metrics}, and
+ * each fetch its duration ({@link Metric#JWKS_FETCH_LATENCY}). The outcome is counted once the
+ * lookup knows whether it fetched: {@link Metric#JWKS_CACHE_HIT} when the held keys answered
+ * without a fetch; {@link Metric#JWKS_CACHE_REFRESH} when they were due and were refetched;
+ * {@link Metric#JWKS_CACHE_MISS} when there were none usable, or they lacked the token's
+ * {@code kid}, and a fetch was made; {@link Metric#JWKS_CACHE_STALE} when a refresh failed and
+ * the held keys answered (including due keys answering within the cooldown of a refresh that
+ * failed). A lookup that fails records a miss if it fetched, and no outcome if it did not.
  * Thread-safe.
  */
 public final class JwksCache implements RestoreAware {
@@ -131,50 +136,94 @@ public final class JwksCache implements RestoreAware {
      */
     public List<JWK> candidates(@Nullable String kid, JWSAlgorithm alg) {
         String lookup = kid == null || kid.isEmpty() ? null : kid;
-        // A lookup without usable keys (current() throws) or without the kid is a miss.
-        Metric outcome = Metric.JWKS_CACHE_MISS;
+        var attempts = new Attempts();
+        boolean answered = false;
         try {
-            Held held = current();
-            List<JWK> found = select(held.keys(), lookup, alg);
-            if (!found.isEmpty() || lookup == null) {
-                outcome = held.outcome();
-                return found;
+            List<JWK> found = select(current(attempts), lookup, alg);
+            if (found.isEmpty() && lookup != null) {
+                JWKSet refreshed = refreshIfAllowed(attempts);
+                found = refreshed == null ? found : select(refreshed, lookup, alg);
             }
-            JWKSet refreshed = refreshIfAllowed();
-            return refreshed == null ? found : select(refreshed, lookup, alg);
+            answered = true;
+            return found;
         } finally {
-            metrics.count(outcome);
+            Metric outcome = attempts.outcome(answered);
+            if (outcome != null) {
+                metrics.count(outcome);
+            }
         }
     }
 
-    /** The keys a lookup starts from, and whether they were held fresh, refreshed or fetched. */
-    private record Held(JWKSet keys, Metric outcome) {
+    /**
+     * What one lookup fetched, and so which cache outcome it records: none fetched, {@code HIT}
+     * (or {@code STALE} when the held keys were due and a refresh failed less than the cooldown
+     * ago); a fetch, {@code REFRESH} or {@code MISS} for why it was made, or {@code STALE} when
+     * every fetch failed and the held keys answered. A lookup that fails records {@code MISS} if
+     * it fetched, and nothing if it did not. Confined to the lookup's thread.
+     */
+    private static final class Attempts {
+
+        private @Nullable Metric fetchedFor;
+        private boolean anyFetched;
+        private boolean heldKeysDue;
+
+        void fetched(Metric reason, boolean succeeded) {
+            if (fetchedFor == null) {
+                fetchedFor = reason;
+            }
+            anyFetched |= succeeded;
+        }
+
+        @Nullable Metric outcome(boolean answered) {
+            if (fetchedFor == null) {
+                return !answered ? null
+                        : heldKeysDue ? Metric.JWKS_CACHE_STALE : Metric.JWKS_CACHE_HIT;
+            }
+            return answered && !anyFetched ? Metric.JWKS_CACHE_STALE : fetchedFor;
+        }
     }
 
     /**
      * Refetches for an unknown {@code kid} unless the cooldown forbids it. The check and the
      * refetch hold one lock, so concurrent tokens with unknown kids make one fetch, not one each.
+     *
+     * @return the keys held after the refetch, or {@code null} when none was made
      */
-    private synchronized @Nullable JWKSet refreshIfAllowed() {
-        return refreshAllowed() ? refresh() : null;
+    private synchronized @Nullable JWKSet refreshIfAllowed(Attempts attempts) {
+        if (!refreshAllowed()) {
+            return null;
+        }
+        attempts.fetched(Metric.JWKS_CACHE_MISS, refresh());
+        return keys == null ? new JWKSet() : keys;
     }
 
-    private synchronized Held current() {
+    /**
+     * The keys a lookup starts from: held fresh, or refetched first when they are due or there
+     * are none (unless the cooldown forbids a fetch).
+     */
+    private synchronized JWKSet current(Attempts attempts) {
         if (issuer.keySource() instanceof KeySource.JwksFile) {
-            return new Held(Objects.requireNonNull(keys), Metric.JWKS_CACHE_HIT);
+            return Objects.requireNonNull(keys);
         }
         Instant now = clock.instant();
-        Metric outcome = keys == null ? Metric.JWKS_CACHE_MISS
-                : now.isAfter(fetchedAt.plus(timing.refreshInterval()))
-                        ? Metric.JWKS_CACHE_REFRESH : Metric.JWKS_CACHE_HIT;
-        if (outcome != Metric.JWKS_CACHE_HIT && refreshAllowed()) {
-            refresh();
+        if (!usable(now) || now.isAfter(fetchedAt.plus(timing.refreshInterval()))) {
+            Metric reason = usable(now) ? Metric.JWKS_CACHE_REFRESH : Metric.JWKS_CACHE_MISS;
+            if (refreshAllowed()) {
+                attempts.fetched(reason, refresh());
+            } else {
+                attempts.heldKeysDue = true;
+            }
         }
-        if (keys == null || now.isAfter(fetchedAt.plus(timing.maxStale()))) {
+        if (!usable(now)) {
             throw VendingFailure.transientFailure(
                     "no current keys for issuer " + issuer.id(), null);
         }
-        return new Held(keys, outcome);
+        return Objects.requireNonNull(keys);
+    }
+
+    /** Whether keys are held and younger than the stale limit. */
+    private boolean usable(Instant now) {
+        return keys != null && !now.isAfter(fetchedAt.plus(timing.maxStale()));
     }
 
     private synchronized boolean refreshAllowed() {
@@ -184,17 +233,19 @@ public final class JwksCache implements RestoreAware {
         return !clock.instant().isBefore(lastAttempt.plus(timing.unknownKeyCooldown()));
     }
 
-    private synchronized JWKSet refresh() {
+    /** Fetches the keys; on failure keeps those held. Whether the fetch succeeded. */
+    private synchronized boolean refresh() {
         lastAttempt = clock.instant();
         try (Metrics.Timer fetch = metrics.timer(Metric.JWKS_FETCH_LATENCY)) {
             URI jwksUri = jwksUri();
             keys = parseKeys(new String(fetcher.get(jwksUri, issuer.allowPrivateNetwork()),
                     StandardCharsets.UTF_8), issuer.id());
             fetchedAt = clock.instant();
+            return true;
         } catch (HttpsFetcher.FetchException | java.text.ParseException e) {
             LOG.warn("key refresh failed for issuer {}: {}", issuer.id(), e.getMessage());
+            return false;
         }
-        return keys == null ? new JWKSet() : keys;
     }
 
     private URI jwksUri() throws HttpsFetcher.FetchException {

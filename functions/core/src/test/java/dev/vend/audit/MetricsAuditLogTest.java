@@ -172,21 +172,18 @@ class MetricsAuditLogTest {
         var metrics = new RequestMetrics();
         var log = new MetricsAuditLog(audited::add, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
                 metrics);
-        var logger = (Logger) LoggerFactory.getLogger(MetricsAuditLog.LOGGER);
-        var lines = new ListAppender<ILoggingEvent>();
-        lines.start();
-        logger.addAppender(lines);
-        try (var scope = metrics.open()) {
-            metrics.add(Metric.KMS_LATENCY, 8);
-            metrics.count(Metric.POLICY_CACHE_MISS);
 
-            log.record(event());
-        } finally {
-            logger.detachAppender(lines);
-        }
+        List<ILoggingEvent> lines = metricLinesWhile(() -> {
+            try (var scope = metrics.open()) {
+                metrics.add(Metric.KMS_LATENCY, 8);
+                metrics.count(Metric.POLICY_CACHE_MISS);
+
+                log.record(event());
+            }
+        });
 
         assertThat(audited).containsExactly(event());
-        assertThat(lines.list).singleElement().satisfies(line -> {
+        assertThat(lines).singleElement().satisfies(line -> {
             JsonNode json = parse(line.getFormattedMessage());
             assertThat(json.path("KmsLatency").asDouble()).isEqualTo(8.0);
             assertThat(json.path("PolicyCacheMiss").asLong()).isEqualTo(1L);
@@ -198,18 +195,50 @@ class MetricsAuditLogTest {
         var metrics = new RequestMetrics();
         metrics.add(Metric.KMS_LATENCY, 8);
         var log = new MetricsAuditLog(event -> { }, Clock.systemUTC(), metrics);
+
+        List<ILoggingEvent> lines = metricLinesWhile(() -> log.record(event()));
+
+        assertNoDependencyMetrics(lines);
+    }
+
+    /**
+     * A previous request's scopes closed out of order (its outer scope first) must leave the
+     * pooled thread without a scope, so an audit point outside any scope (a refusal before the
+     * controller) never publishes that request's numbers.
+     */
+    @Test
+    void recordWhenScopesWereClosedOutOfOrderThenALineOutsideAnyScopeCarriesNoDependencyMetrics() {
+        var metrics = new RequestMetrics();
+        var log = new MetricsAuditLog(event -> { }, Clock.systemUTC(), metrics);
+        var outer = metrics.open();
+        metrics.add(Metric.KMS_LATENCY, 8);
+        var inner = metrics.open();
+        metrics.count(Metric.POLICY_CACHE_HIT);
+        outer.close();
+        inner.close();
+
+        List<ILoggingEvent> lines = metricLinesWhile(() -> log.record(event()));
+
+        assertNoDependencyMetrics(lines);
+    }
+
+    private static void assertNoDependencyMetrics(List<ILoggingEvent> lines) {
+        assertThat(lines).singleElement().satisfies(line ->
+                assertThat(EmfDocuments.metricNames(line.getFormattedMessage()))
+                        .containsExactly("Requests", "Latency"));
+    }
+
+    /** The metric lines written while {@code action} runs on this thread. */
+    private static List<ILoggingEvent> metricLinesWhile(Runnable action) {
         var logger = (Logger) LoggerFactory.getLogger(MetricsAuditLog.LOGGER);
         var lines = new ListAppender<ILoggingEvent>();
         lines.start();
         logger.addAppender(lines);
         try {
-            log.record(event());
+            action.run();
         } finally {
             logger.detachAppender(lines);
         }
-
-        assertThat(lines.list).singleElement().satisfies(line ->
-                assertThat(EmfDocuments.metricNames(line.getFormattedMessage()))
-                        .containsExactly("Requests", "Latency"));
+        return lines.list;
     }
 }

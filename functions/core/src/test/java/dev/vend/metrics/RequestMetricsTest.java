@@ -82,6 +82,40 @@ class RequestMetricsTest {
     }
 
     @Test
+    void closeWhenOuterClosedBeforeInnerThenNoClosedScopeIsEverCurrentAgain() {
+        var outer = metrics.open();
+        metrics.add(Metric.KMS_LATENCY, 1);
+        var inner = metrics.open();
+
+        outer.close();
+        metrics.add(Metric.STS_LATENCY, 2);
+        assertThat(metrics.recorded()).containsOnlyKeys(Metric.STS_LATENCY);
+        inner.close();
+        metrics.add(Metric.POLICY_STORE_LATENCY, 3);
+
+        assertThat(metrics.recorded()).isEmpty();
+        assertThat(outer.recorded()).containsOnlyKeys(Metric.KMS_LATENCY);
+        assertThat(inner.recorded()).containsOnlyKeys(Metric.STS_LATENCY);
+    }
+
+    @Test
+    void openWhenTheCurrentScopeWasClosedOutOfOrderThenTheNewScopeStartsEmpty() {
+        var outer = metrics.open();
+        var inner = metrics.open();
+        metrics.count(Metric.JWKS_CACHE_HIT);
+        outer.close();
+
+        try (var next = metrics.open()) {
+            inner.close();
+            metrics.count(Metric.POLICY_CACHE_HIT);
+
+            assertThat(metrics.recorded()).containsOnlyKeys(Metric.POLICY_CACHE_HIT);
+            assertThat(next.recorded()).isEqualTo(metrics.recorded());
+        }
+        assertThat(metrics.recorded()).isEmpty();
+    }
+
+    @Test
     void addWhenMoreThanOneHundredDurationsThenKeepsTheFirstHundred() {
         try (var scope = metrics.open()) {
             for (int i = 0; i < 150; i++) {

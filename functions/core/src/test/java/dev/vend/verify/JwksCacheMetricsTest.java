@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What one issuer's key cache records into the request's metrics, against a real HTTPS issuer:
- * one cache outcome per lookup, and the duration of each fetch it makes.
+ * one cache outcome per lookup that answers, counted after the lookup knows whether it fetched,
+ * and the duration of each fetch it makes.
  */
 class JwksCacheMetricsTest {
 
@@ -113,12 +114,77 @@ class JwksCacheMetricsTest {
     void candidatesWhenNoKeysCanBeFetchedThenMissIsRecordedAndTheLookupFails() {
         issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
 
+        assertThat(failedLookUp()).containsOnlyKeys(Metric.JWKS_CACHE_MISS,
+                Metric.JWKS_FETCH_LATENCY);
+    }
+
+    @Test
+    void candidatesWhenHeldKeysAreDueAndTheRefreshFailsThenStaleNotRefresh() {
+        keysHeldAndDueWhileTheIssuerFails();
+
+        Map<Metric, List<Double>> recorded = lookUp(EC.getKeyID());
+
+        assertThat(recorded).containsOnlyKeys(Metric.JWKS_CACHE_STALE, Metric.JWKS_FETCH_LATENCY);
+        assertThat(recorded.get(Metric.JWKS_CACHE_STALE)).containsExactly(1.0);
+        assertThat(issuer.jwksFetches()).isEqualTo(2);
+    }
+
+    @Test
+    void candidatesWhenDueKeysAnswerWithinTheCooldownOfAFailedRefreshThenStaleWithoutAFetch() {
+        keysHeldAndDueWhileTheIssuerFails();
+        lookUp(EC.getKeyID());
+
+        Map<Metric, List<Double>> recorded = lookUp(EC.getKeyID());
+
+        assertThat(recorded).containsExactly(Map.entry(Metric.JWKS_CACHE_STALE, List.of(1.0)));
+        assertThat(issuer.jwksFetches()).isEqualTo(2);
+    }
+
+    @Test
+    void candidatesWhenTokenNamesAnUnknownKidWithinTheCooldownThenHitWithoutAFetch() {
+        lookUp(EC.getKeyID());
+
+        Map<Metric, List<Double>> recorded = lookUp("kid-the-issuer-never-published");
+
+        assertThat(recorded).containsExactly(Map.entry(Metric.JWKS_CACHE_HIT, List.of(1.0)));
+        assertThat(issuer.jwksFetches()).isEqualTo(1);
+    }
+
+    @Test
+    void candidatesWhenTheRefetchForAnUnknownKidFailsThenStale() {
+        lookUp(EC.getKeyID());
+        clock.advance(TIMING.unknownKeyCooldown().plusSeconds(1));
+        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
+
+        Map<Metric, List<Double>> recorded = lookUp("kid-the-issuer-never-published");
+
+        assertThat(recorded).containsOnlyKeys(Metric.JWKS_CACHE_STALE, Metric.JWKS_FETCH_LATENCY);
+        assertThat(issuer.jwksFetches()).isEqualTo(2);
+    }
+
+    @Test
+    void candidatesWhenNoKeysAndTheCooldownForbidsAFetchThenFailsRecordingNothing() {
+        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
+        assertThat(failedLookUp()).containsOnlyKeys(Metric.JWKS_CACHE_MISS,
+                Metric.JWKS_FETCH_LATENCY);
+
+        assertThat(failedLookUp()).isEmpty();
+        assertThat(issuer.jwksFetches()).isEqualTo(1);
+    }
+
+    /** Keys fetched once, then due for refresh, while the issuer's JWKS endpoint answers 503. */
+    private void keysHeldAndDueWhileTheIssuerFails() {
+        lookUp(EC.getKeyID());
+        clock.advance(TIMING.refreshInterval().plusSeconds(1));
+        issuer.failWithStatus(TestOidcIssuer.Endpoint.JWKS, 503);
+    }
+
+    /** One lookup that must fail transiently, inside its own request scope. */
+    private Map<Metric, List<Double>> failedLookUp() {
         try (var scope = metrics.open()) {
             assertFailure(() -> cache.candidates(EC.getKeyID(), JWSAlgorithm.ES256),
                     FailureKind.TRANSIENT);
-
-            assertThat(scope.recorded()).containsOnlyKeys(Metric.JWKS_CACHE_MISS,
-                    Metric.JWKS_FETCH_LATENCY);
+            return scope.recorded();
         }
     }
 

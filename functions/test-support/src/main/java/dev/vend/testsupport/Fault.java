@@ -3,6 +3,7 @@ package dev.vend.testsupport;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +36,7 @@ public final class Fault {
          */
         DELAY,
         /**
-         * Answers the head of a 200 response and the first byte of its body, then sends nothing
+         * Answers the head of a 200 response and the first bytes of its body, then sends nothing
          * more for the delay (or until the client gives up), and closes: a body that stalls.
          * The dependency never sees the request.
          */
@@ -85,6 +86,21 @@ public final class Fault {
                 + "Content-Length: 4096\r\nConnection: close\r\n\r\n{")
                 .getBytes(StandardCharsets.US_ASCII);
         return new Fault(Kind.STALL, "body stalls " + delay.toMillis() + " ms", delay, head);
+    }
+
+    /**
+     * Answers the head of a 200 response announcing a body of 1 GiB, sends its first
+     * {@code sent} bytes, then stalls like {@link #stallBody}: an answer too large to read whole.
+     */
+    public static Fault hugeBody(int sent, Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+                + "Content-Length: 1073741824\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] response = Arrays.copyOf(head, head.length + sent);
+        Arrays.fill(response, head.length, response.length, (byte) 'x');
+        return new Fault(Kind.STALL, "huge body, stalls after " + sent + " bytes", delay,
+                response);
     }
 
     /**
@@ -158,7 +174,7 @@ public final class Fault {
         return delay;
     }
 
-    /** The raw HTTP response of {@link Kind#ANSWER}, or the head {@link Kind#STALL} sends. */
+    /** The raw HTTP response of {@link Kind#ANSWER}, or what {@link Kind#STALL} sends first. */
     byte[] response() {
         return Objects.requireNonNull(response, "no response").clone();
     }

@@ -23,9 +23,11 @@ import software.constructs.Construct;
  * function failing (errors, which Vend's handler only produces when something escaped it), the
  * function throttled (Lambda's concurrency is exhausted and callers are refused), the API
  * answering 5xx (Vend's own 500 and 503, and API Gateway's when the integration fails), Vend's own
- * {@code decision=error} requests, and the policy store answering from a stale copy (DynamoDB
+ * {@code decision=error} requests, the policy store answering from a stale copy (DynamoDB
  * throttled or timed out a policy query: the table is near its limits or unreachable, and a
- * policy change is not taking effect).
+ * policy change is not taking effect), and issuer keys answering stale (a refresh of an
+ * issuer's keys failed: its endpoint is down or unreachable, and a key it removed still
+ * verifies, for up to an hour).
  *
  * <p>Slow dependencies, each firing when the p99 of a {@value #PERIOD_MINUTES}-minute period
  * stays above its threshold for {@value #LATENCY_PERIODS} periods in a row: KMS {@code Sign}
@@ -33,7 +35,7 @@ import software.constructs.Construct;
  * {@value #SINGLE_USE_STORE_LATENCY_P99_MS} ms, both on the path of every token. A period with
  * too few calls for a meaningful p99 leaves the alarm as it was.
  *
- * <p>The last four read the function's own CloudWatch Embedded Metric Format lines
+ * <p>The last five read the function's own CloudWatch Embedded Metric Format lines
  * ({@link MetricsAuditLog}) in the {@value MetricsAuditLog#NAMESPACE} namespace. Every alarm
  * treats missing data as fine, since an idle deployment sends none. No action is attached: route
  * them with {@link #alarms()} (an SNS topic, a chat integration) as the team's on-call setup
@@ -73,6 +75,10 @@ public final class VendingAlarms extends Construct {
                         vendMetric(Metric.POLICY_CACHE_STALE.metricName(), "Sum", Map.of()),
                         "Vend answered from stale policies: the policy table throttled or timed "
                                 + "out, and policy changes may not be in effect"),
+                anyIn("JwksStale",
+                        vendMetric(Metric.JWKS_CACHE_STALE.metricName(), "Sum", Map.of()),
+                        "Vend verified tokens with stale issuer keys: an issuer's key endpoint "
+                                + "failed, and a key the issuer removed may still verify"),
                 slowerThan("KmsLatencyHigh", Metric.KMS_LATENCY, KMS_LATENCY_P99_MS,
                         "KMS Sign is slow: every token waits for it"),
                 slowerThan("SingleUseStoreLatencyHigh", Metric.SINGLE_USE_STORE_LATENCY,

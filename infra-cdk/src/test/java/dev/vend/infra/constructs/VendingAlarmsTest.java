@@ -94,6 +94,14 @@ class VendingAlarmsTest {
     }
 
     @Test
+    void jwksStaleAlarmWhenOneStaleKeyLookupInFiveMinutesThenFires() {
+        assertAlarm(anyInFiveMinutes(Map.of(
+                "Namespace", "Vend",
+                "MetricName", "JwksCacheStale",
+                "Dimensions", Match.absent())));
+    }
+
+    @Test
     void vendErrorsAlarmWhenOneErrorDecisionInFiveMinutesThenFires() {
         assertAlarm(anyInFiveMinutes(Map.of(
                 "Namespace", "Vend",
@@ -131,7 +139,7 @@ class VendingAlarmsTest {
     @Test
     void alarmsWhenListedThenEveryAlarmOfTheTemplateWithADescriptionAndNoAction() {
         template.resourceCountIs("AWS::CloudWatch::Alarm", alarms.alarms().size());
-        assertThat(alarms.alarms()).hasSize(7);
+        assertThat(alarms.alarms()).hasSize(8);
         assertThat(template.findResources("AWS::CloudWatch::Alarm")).allSatisfy((id, alarm) -> {
             @SuppressWarnings("unchecked")
             var properties = (Map<String, Object>) alarm.get("Properties");

@@ -8,7 +8,6 @@ import dev.vend.audit.LogFields;
 import dev.vend.challenge.Challenges;
 import dev.vend.metrics.RequestMetrics;
 import dev.vend.vend.OAuthErrors;
-import dev.vend.vend.RequestIds;
 import dev.vend.verify.VendingFailure;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -18,7 +17,6 @@ import io.micronaut.http.annotation.Post;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.MDC;
 
 /**
  * {@code POST /challenge}: hands out a single-use challenge valid five minutes, which the next
@@ -46,13 +44,7 @@ public class ChallengeController {
     // Any body and content type is accepted and ignored: clients send none, an empty form or {}.
     @Post(uri = "/challenge", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<String> challenge() {
-        String requestId = RequestIds.next();
-        MDC.put(LogFields.REQUEST_ID, requestId);
-        try (RequestMetrics.Scope scope = metrics.open()) {
-            return issue(requestId);
-        } finally {
-            MDC.remove(LogFields.REQUEST_ID);
-        }
+        return RequestScope.handle(metrics, this::issue);
     }
 
     private MutableHttpResponse<String> issue(String requestId) {

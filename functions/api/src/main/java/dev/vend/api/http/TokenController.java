@@ -3,13 +3,11 @@ package dev.vend.api.http;
 
 import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
-import dev.vend.audit.LogFields;
 import dev.vend.metrics.RequestMetrics;
 import dev.vend.model.IssuedToken;
 import dev.vend.model.TokenRequest;
 import dev.vend.parse.TokenExchangeForm;
 import dev.vend.vend.OAuthErrors;
-import dev.vend.vend.RequestIds;
 import dev.vend.vend.TokenVendingService;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
@@ -23,7 +21,6 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Post;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import org.slf4j.MDC;
 
 /**
  * {@code POST /token}: RFC 8693 token exchange. Thin: refuse what the request bytes alone show is
@@ -51,13 +48,7 @@ public class TokenController {
     @Post(uri = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED,
             produces = MediaType.APPLICATION_JSON)
     public MutableHttpResponse<String> token(HttpRequest<?> request, @Nullable @Body String body) {
-        String requestId = RequestIds.next();
-        MDC.put(LogFields.REQUEST_ID, requestId);
-        try (RequestMetrics.Scope scope = metrics.open()) {
-            return exchange(request, body, requestId);
-        } finally {
-            MDC.remove(LogFields.REQUEST_ID);
-        }
+        return RequestScope.handle(metrics, requestId -> exchange(request, body, requestId));
     }
 
     private MutableHttpResponse<String> exchange(HttpRequest<?> request, @Nullable String body,

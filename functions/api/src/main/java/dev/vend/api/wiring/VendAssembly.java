@@ -151,7 +151,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         var awsConfig = new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
                 AwsVerifierConfig.stsHosts(cloud.stsEndpoint()),
                 AwsVerifierConfig.httpsTransport(cloud.stsEndpoint()), cloud.legacyForms(),
-                cloud.regionCertificates());
+                cloud.regionCertificates(), env.metrics());
         var service = new TokenVendingService(new TokenVendingService.Parts(
                 new VerifierRegistry(issuers, List.of(oidc, gce, azure,
                         new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig))),

@@ -4,8 +4,6 @@ package dev.vend.aws.kms;
 import dev.vend.aws.DynamoDbClients;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
@@ -35,15 +33,6 @@ public final class KmsClients {
 
     /** A builder with Vend's settings, for callers that must set more (region, credentials). */
     public static KmsClientBuilder builder(@Nullable URI endpointOverride) {
-        var builder = KmsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(DynamoDbClients.CONNECTION_TIMEOUT)
-                        .socketTimeout(DynamoDbClients.API_CALL_ATTEMPT_TIMEOUT))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .overrideConfiguration(DynamoDbClients.overrideConfiguration().build());
-        if (endpointOverride != null) {
-            builder.endpointOverride(endpointOverride);
-        }
-        return builder;
+        return DynamoDbClients.withVendSettings(KmsClient.builder(), endpointOverride);
     }
 }

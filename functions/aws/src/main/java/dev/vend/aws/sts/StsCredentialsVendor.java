@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.aws.sts;
 
+import dev.vend.Lazy;
 import dev.vend.aws.AwsFailures;
 import dev.vend.aws.DynamoDbClients;
 import dev.vend.issue.AwsSessionRequest;
@@ -18,10 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
@@ -77,16 +76,7 @@ public final class StsCredentialsVendor implements CredentialsVendor {
      * @param endpointOverride an STS endpoint (a fake, LocalStack), or null for the region's
      */
     public static StsClientBuilder clientBuilder(@Nullable URI endpointOverride) {
-        var builder = StsClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(DynamoDbClients.CONNECTION_TIMEOUT)
-                        .socketTimeout(DynamoDbClients.API_CALL_ATTEMPT_TIMEOUT))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .overrideConfiguration(DynamoDbClients.overrideConfiguration().build());
-        if (endpointOverride != null) {
-            builder.endpointOverride(endpointOverride);
-        }
-        return builder;
+        return DynamoDbClients.withVendSettings(StsClient.builder(), endpointOverride);
     }
 
     /**
@@ -110,21 +100,8 @@ public final class StsCredentialsVendor implements CredentialsVendor {
     public static CredentialsVendor lazy(Supplier<StsClient> client, Metrics metrics) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(metrics, "metrics");
-        return new CredentialsVendor() {
-            private @Nullable StsCredentialsVendor vendor;
-
-            @Override
-            public AwsCredentials assumeRole(AwsSessionRequest request) {
-                return vendor().assumeRole(request);
-            }
-
-            private synchronized StsCredentialsVendor vendor() {
-                if (vendor == null) {
-                    vendor = new StsCredentialsVendor(client.get(), metrics);
-                }
-                return vendor;
-            }
-        };
+        var vendor = new Lazy<>(() -> new StsCredentialsVendor(client.get(), metrics));
+        return request -> vendor.get().assumeRole(request);
     }
 
     @Override

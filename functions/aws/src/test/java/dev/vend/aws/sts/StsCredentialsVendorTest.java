@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.vend.issue.AwsSessionRequest;
 import dev.vend.issue.AwsSessionRules;
+import dev.vend.issue.CredentialsVendor;
 import dev.vend.model.AwsCredentials;
 import dev.vend.testsupport.FakeSts;
 import dev.vend.verify.FailureKind;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +71,21 @@ class StsCredentialsVendorTest {
         var all = new HashMap<>(tags);
         all.put(AwsSessionRules.POLICY_ID_TAG, "gh-deploy");
         return new AwsSessionRequest(role, "vend-gh-deploy", all, "repo-123", null, duration);
+    }
+
+    @Test
+    void lazyWhenCreatedThenTheClientIsMadeOnTheFirstAssumeRoleAndOnlyOnce() {
+        var made = new AtomicInteger();
+        CredentialsVendor vendor = StsCredentialsVendor.lazy(() -> {
+            made.incrementAndGet();
+            return sts;
+        });
+        assertThat(made).hasValue(0);
+
+        vendor.assumeRole(request(Map.of(), Duration.ofMinutes(15)));
+        vendor.assumeRole(request(Map.of(), Duration.ofMinutes(15)));
+
+        assertThat(made).hasValue(1);
     }
 
     @Test

@@ -2,12 +2,15 @@
 package dev.vend.verify.aws;
 
 import dev.vend.challenge.Challenges;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.Metrics;
 import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.VendingFailure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,13 +33,22 @@ import org.jspecify.annotations.Nullable;
  * @param legacyForms the older instance-document forms this deployment accepts besides RSA-2048
  * @param regionCertificates per-region instance-identity certificates the deployment adds to
  *     the shipped ones, or puts in their place ({@link RegionCertificates#none()} for none)
+ * @param metrics where the duration of each IAM proof's call to STS is recorded
+ *     ({@link Metric#STS_PROOF_LATENCY}), failed calls included
  */
 public record AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
         Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
-        RegionCertificates regionCertificates) {
+        RegionCertificates regionCertificates, Metrics metrics) {
 
     /** The global endpoint and the regional endpoints of the commercial partition. */
     public static final Set<String> DEFAULT_STS_HOSTS = defaultStsHosts();
+
+    /**
+     * The connect timeout, and the timeout for the response headers, of
+     * {@link #httpsTransport()}: 3 s each. A whole exchange with STS, body included, ends within
+     * twice this, 6 s.
+     */
+    public static final Duration STS_TIMEOUT = Duration.ofSeconds(3);
 
     public AwsVerifierConfig {
         Objects.requireNonNull(challenges, "challenges");
@@ -44,6 +56,7 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
         Objects.requireNonNull(serverId, "serverId");
         Objects.requireNonNull(sts, "sts");
         Objects.requireNonNull(regionCertificates, "regionCertificates");
+        Objects.requireNonNull(metrics, "metrics");
         stsHosts = Set.copyOf(stsHosts);
         legacyForms = Set.copyOf(legacyForms);
         if (serverId.isBlank() || !serverId.matches("[\\x21-\\x7e]{1,256}")) {
@@ -52,7 +65,18 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
         }
     }
 
-    /** The configuration with only the shipped instance-identity certificates. */
+    /** The configuration recording no metrics. */
+    public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
+            Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
+            RegionCertificates regionCertificates) {
+        this(challenges, clock, serverId, stsHosts, sts, legacyForms, regionCertificates,
+                Metrics.none());
+    }
+
+    /**
+     * The configuration with only the shipped instance-identity certificates, recording no
+     * metrics.
+     */
     public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
             Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms) {
         this(challenges, clock, serverId, stsHosts, sts, legacyForms, RegionCertificates.none());

@@ -2,6 +2,7 @@
 package dev.vend.verify.aws;
 
 import dev.vend.Lazy;
+import dev.vend.verify.CappedBody;
 import dev.vend.verify.VendingFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sends rebuilt requests to {@code https://<signed host>/} with the JVM's trust store, no
- * redirects and short timeouts (3 s to connect, 3 s for the response headers, 6 s for the whole
- * exchange, body included), or, for the configured endpoint's host, to that endpoint's URL.
+ * redirects and short timeouts ({@link AwsVerifierConfig#STS_TIMEOUT}: 3 s to connect, 3 s for
+ * the response headers, 6 s for the whole exchange, body included), or, for the configured
+ * endpoint's host, to that endpoint's URL. An answer is read up to {@value #MAX_BODY} bytes and
+ * refused as soon as it grows past them, so a huge one is never held in memory whole.
  * It sends only to the hosts it was given (the allowlist the rebuilder checks too), so no other
  * address is reachable through it; the JDK client derives the {@code Host} header from the URL,
  * so the host sent is the host signed. The HTTP client, and with it the JVM's TLS context, is
@@ -29,9 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
 
-    /** The connect and header timeout; a whole exchange gets twice this. */
-    static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static final int MAX_BODY = 64 * 1024;
+    /** The largest answer read, in bytes: a {@code GetCallerIdentity} answer is under 1 KiB. */
+    static final int MAX_BODY = 64 * 1024;
 
     private final Set<String> hosts;
     private final AwsVerifierConfig.@Nullable StsEndpoint endpoint;
@@ -39,7 +41,7 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
     private final Lazy<HttpClient> client;
 
     HttpsStsTransport(Set<String> hosts, AwsVerifierConfig.@Nullable StsEndpoint endpoint) {
-        this(hosts, endpoint, HttpsStsTransport::defaultContext, TIMEOUT);
+        this(hosts, endpoint, HttpsStsTransport::defaultContext, AwsVerifierConfig.STS_TIMEOUT);
     }
 
     /** A transport with its own trust and timeout (tests). */
@@ -82,12 +84,8 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
         }
         request.headers().forEach(builder::header);
         HttpResponse<byte[]> response = await(client.get().sendAsync(builder.build(),
-                HttpResponse.BodyHandlers.ofByteArray()));
-        byte[] body = response.body();
-        if (body.length > MAX_BODY) {
-            throw VendingFailure.permanent("STS answered more than " + MAX_BODY + " bytes", null);
-        }
-        return new AwsVerifierConfig.StsReply(response.statusCode(), body);
+                CappedBody.handler(MAX_BODY)));
+        return new AwsVerifierConfig.StsReply(response.statusCode(), response.body());
     }
 
     private HttpResponse<byte[]> await(CompletableFuture<HttpResponse<byte[]>> pending) {
@@ -98,6 +96,10 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
             pending.cancel(true);
             throw VendingFailure.transientFailure("STS did not answer within " + deadline, null);
         } catch (ExecutionException e) {
+            if (CappedBody.isTooLarge(e)) {
+                throw VendingFailure.permanent("STS answered more than " + MAX_BODY + " bytes",
+                        null);
+            }
             Throwable cause = e.getCause() == null ? e : e.getCause();
             String failed = "STS unreachable: " + cause.getClass().getSimpleName();
             throw cause instanceof IOException ? VendingFailure.transientFailure(failed, null)

@@ -6,6 +6,8 @@ import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vend.challenge.Challenges;
+import dev.vend.metrics.Metric;
+import dev.vend.metrics.RequestMetrics;
 import dev.vend.model.Attestation;
 import dev.vend.model.AttributeValue;
 import dev.vend.model.IdentitySource;
@@ -68,7 +70,18 @@ class AwsIamVerifierTest {
     }
 
     private VerifierRegistry verifiers(Set<String> hosts, AwsVerifierConfig.StsTransport send) {
-        var config = new AwsVerifierConfig(challenges, clock, SERVER_ID, hosts, send, Set.of());
+        return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID, hosts, send,
+                Set.of()));
+    }
+
+    /** Verifiers on AWS's own hosts that record into {@code metrics}. */
+    private VerifierRegistry recordingInto(RequestMetrics metrics) {
+        return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID,
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()),
+                Set.of(), AwsVerifierConfig.RegionCertificates.none(), metrics));
+    }
+
+    private VerifierRegistry verifiers(AwsVerifierConfig config) {
         return new VerifierRegistry(TestRegistries.fromYaml("""
                 issuers:
                   - id: aws-iam
@@ -221,6 +234,37 @@ class AwsIamVerifierTest {
 
         assertFailure(() -> verify(builder.json()), FailureKind.TRANSIENT);
         verify(builder.json());
+    }
+
+    @Test
+    void verifyWhenMetricsConfiguredThenEachStsCallIsTimedWhetherItAnswersOrFails() {
+        var metrics = new RequestMetrics();
+        verifiers = recordingInto(metrics);
+        var builder = proof(DEPLOYER);
+        sts.failNext(503, "ServiceUnavailable", 1);
+
+        try (var scope = metrics.open()) {
+            assertFailure(() -> verify(builder.json()), FailureKind.TRANSIENT);
+            verify(builder.json());
+
+            assertThat(scope.recorded()).containsOnlyKeys(Metric.STS_PROOF_LATENCY);
+            assertThat(scope.recorded().get(Metric.STS_PROOF_LATENCY)).hasSize(2)
+                    .allSatisfy(ms -> assertThat(ms).isPositive());
+        }
+        assertThat(sts.requests()).hasSize(2);
+    }
+
+    @Test
+    void verifyWhenProofRefusedBeforeSendingThenNoStsCallIsTimed() {
+        var metrics = new RequestMetrics();
+        verifiers = recordingInto(metrics);
+
+        try (var scope = metrics.open()) {
+            assertDenied(() -> verify(proof(DEPLOYER).challengeNotSigned().json()),
+                    DenialReason.MALFORMED_TOKEN);
+
+            assertThat(scope.recorded()).isEmpty();
+        }
     }
 
     // vend.aws-sts-endpoint: an emulator on the loopback interface, reached by Vend's own

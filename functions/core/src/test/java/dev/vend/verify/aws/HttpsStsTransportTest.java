@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 class HttpsStsTransportTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    /** A timeout a first TLS handshake in a busy JVM stays well within. */
+    private static final Duration PATIENT = Duration.ofSeconds(10);
 
     private FaultProxy sts;
     private HttpsStsTransport transport;
@@ -43,11 +45,8 @@ class HttpsStsTransportTest {
     @Test
     void sendWhenStsAnswersThenStatusAndBody() {
         sts.inject(Fault.answer(200, "text/xml", "<GetCallerIdentityResponse/>"));
-        // A first TLS handshake in a busy JVM can take longer than the short timeout.
-        var patient = new HttpsStsTransport(Set.of(sts.endpoint().getAuthority()), null,
-                TestCa.shared().clientSslContext(), Duration.ofSeconds(10));
 
-        AwsVerifierConfig.StsReply reply = patient.send(request());
+        AwsVerifierConfig.StsReply reply = patientTransport().send(request());
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(new String(reply.body(), StandardCharsets.UTF_8))
@@ -67,22 +66,60 @@ class HttpsStsTransportTest {
 
         assertThat(failure).isNotNull();
         assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+        // The whole-exchange deadline ended it: the headers had come in time.
+        assertThat(failure).hasMessage("STS did not answer within " + TIMEOUT.multipliedBy(2));
         assertThat(Duration.ofNanos(System.nanoTime() - start))
                 .isLessThan(TIMEOUT.multipliedBy(2).plusSeconds(1));
     }
 
+    /**
+     * The request's own timeout ends the wait for headers, before the whole-exchange deadline
+     * (twice the timeout) could: the failure names the client's timeout exception, where the
+     * deadline would have said it waited twice the timeout, and comes after one timeout and
+     * before two.
+     */
     @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void sendWhenHeadersNeverComeThenTransientWithinTheTimeout() {
+    void sendWhenHeadersNeverComeThenTransientAtTheHeaderTimeoutBeforeTheDeadline() {
         sts.inject(Fault.delay(Duration.ofSeconds(15)));
         long start = System.nanoTime();
 
         VendingFailure failure = catchThrowableOfType(VendingFailure.class,
                 () -> transport.send(request()));
 
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
-        assertThat(Duration.ofNanos(System.nanoTime() - start))
-                .isLessThan(TIMEOUT.multipliedBy(2).plusSeconds(1));
+        assertThat(failure).hasMessageMatching("STS unreachable: Http(Connect)?TimeoutException");
+        // A few milliseconds' leeway below: the client's timer and this clock differ slightly.
+        assertThat(elapsed).isGreaterThan(TIMEOUT.minusMillis(50))
+                .isLessThan(TIMEOUT.multipliedBy(2));
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sendWhenAnswerIsHugeThenRefusedAsSoonAsItPassesTheCapNotReadWhole() {
+        // The answer announces 1 GiB, sends twice the cap and stalls. Read whole, it would hold
+        // the exchange until the deadline; capped, it is refused once the cap is passed.
+        sts.inject(Fault.hugeBody(2 * HttpsStsTransport.MAX_BODY, Duration.ofSeconds(15)));
+        var patient = patientTransport();
+        long start = System.nanoTime();
+
+        VendingFailure failure = catchThrowableOfType(VendingFailure.class,
+                () -> patient.send(request()));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(failure).hasMessage("STS answered more than " + HttpsStsTransport.MAX_BODY
+                + " bytes");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PATIENT);
+    }
+
+    @Test
+    void sendWhenAnswerIsExactlyTheCapThenReturnedWhole() {
+        sts.inject(Fault.answer(200, "text/xml", "x".repeat(HttpsStsTransport.MAX_BODY)));
+
+        AwsVerifierConfig.StsReply reply = patientTransport().send(request());
+
+        assertThat(reply.body()).hasSize(HttpsStsTransport.MAX_BODY);
     }
 
     @Test
@@ -93,6 +130,11 @@ class HttpsStsTransportTest {
                 () -> transport.send(request()));
 
         assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+    }
+
+    private HttpsStsTransport patientTransport() {
+        return new HttpsStsTransport(Set.of(sts.endpoint().getAuthority()), null,
+                TestCa.shared().clientSslContext(), PATIENT);
     }
 
     private AwsVerifierConfig.StsRequest request() {
