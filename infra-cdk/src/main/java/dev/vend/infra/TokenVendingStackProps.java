@@ -3,6 +3,7 @@ package dev.vend.infra;
 
 import dev.vend.infra.constructs.ApiThrottle;
 import dev.vend.infra.constructs.CustomDomain;
+import dev.vend.parse.RedactedUrl;
 import dev.vend.verify.aws.AwsVerifierConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -54,6 +55,8 @@ public record TokenVendingStackProps(
     /**
      * Refuses at synth what the function would refuse at start, and plain {@code http}, which the
      * function accepts only for an emulator on its own loopback interface, never found in Lambda.
+     * The message names the rule and at most the URL's scheme and host, never the URL: it may
+     * carry credentials, and synth output lands in CI logs.
      */
     private static void checkStsEndpoint(String url) {
         try {
@@ -62,7 +65,8 @@ public record TokenVendingStackProps(
                 throw new IllegalArgumentException("the scheme must be https");
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("stsEndpoint '" + url + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    RedactedUrl.describe("stsEndpoint", url) + ": " + e.getMessage(), e);
         }
     }
 

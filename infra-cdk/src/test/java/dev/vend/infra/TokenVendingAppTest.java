@@ -94,14 +94,34 @@ class TokenVendingAppTest {
             throws IOException {
         Path jar = jarAt(repo.resolve("f.jar"));
 
-        for (String url : new String[] {"http://127.0.0.1:4566", "http://sts.example.com",
-                "https://sts.example.com/path", "https://user@sts.example.com"}) {
+        Map<String, String> refusals = Map.of(
+                "http://127.0.0.1:4566", "stsEndpoint (http://127.0.0.1): ",
+                "http://sts.example.com", "stsEndpoint (http://sts.example.com): ",
+                "https://sts.example.com/path", "stsEndpoint (https://sts.example.com): ",
+                "https://user@sts.example.com", "stsEndpoint (https://sts.example.com): ");
+        refusals.forEach((url, expected) -> {
             Map<String, Object> context = Map.of(TokenVendingApp.FUNCTION_JAR, jar.toString(),
                     TokenVendingApp.STS_ENDPOINT, url);
             assertThatThrownBy(() -> TokenVendingApp.propsFromContext(context::get, repo))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("stsEndpoint '" + url + "': ");
-        }
+                    .hasMessageStartingWith(expected);
+        });
+    }
+
+    // Regression: a refused endpoint was repeated in full, so its credentials reached the
+    // synth output and the CI log that keeps it.
+    @Test
+    void propsFromContextWhenStsEndpointCarriesCredentialsThenRefusedWithoutRepeatingThem()
+            throws IOException {
+        Path jar = jarAt(repo.resolve("f.jar"));
+        Map<String, Object> context = Map.of(TokenVendingApp.FUNCTION_JAR, jar.toString(),
+                TokenVendingApp.STS_ENDPOINT, "https://ci-bot:s3cret@sts.example.com");
+
+        assertThatThrownBy(() -> TokenVendingApp.propsFromContext(context::get, repo))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stsEndpoint (https://sts.example.com): user info is not allowed")
+                .satisfies(refused -> assertThat(refused.getCause())
+                        .hasMessageNotContaining("s3cret"));
     }
 
     @Test

@@ -11,7 +11,10 @@ import static dev.vend.it.ApiGatewayEvents.handle;
 import static dev.vend.it.ApiGatewayEvents.tokenEvent;
 import static dev.vend.it.LambdaDeployment.createTable;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,6 +36,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.vend.api.lambda.VendLambdaHandler;
 import dev.vend.issue.TokenIssuer;
 import dev.vend.testsupport.FakeSts;
+import dev.vend.testsupport.LogSearch;
 import dev.vend.testsupport.RealDocs;
 import dev.vend.testsupport.TestAzureAttested;
 import dev.vend.testsupport.TestCa;
@@ -70,6 +74,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -83,10 +88,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * through the deployment settings a production deployment uses for its own trust: Azure attested
  * documents from a test PKI ({@code vend.azure-roots-file},
  * {@code vend.azure-intermediates-file}), EC2 instance documents under a test region certificate
- * ({@code vend.aws-region-certificates-file}) and AWS IAM proofs signed for a {@link FakeSts} on the loopback interface
- * ({@code vend.aws-sts-endpoint}), which checks their SigV4 signatures as STS does. That STS is
- * the suite's own in every subclass: LocalStack's STS answers {@code GetCallerIdentity} without
- * checking signatures, so it could not refuse a forged proof.
+ * ({@code vend.aws-region-certificates-file}) and AWS IAM proofs signed for a {@link FakeSts} on
+ * the loopback interface ({@code vend.aws-sts-endpoint}), which checks their SigV4 signatures as
+ * STS does. That STS is the suite's own in every subclass: LocalStack's STS answers
+ * {@code GetCallerIdentity} without checking signatures, so it could not refuse a forged proof.
+ *
+ * <p>No log line of any logger holds proof material: the cloud proofs' base64 parts and the
+ * tokens issued for them are searched for in everything the function logged (DESIGN's log-search
+ * contract, through {@link LogSearch}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LambdaEndToEndSuite {
@@ -372,6 +381,75 @@ abstract class LambdaEndToEndSuite {
                 .isEqualTo(OAuthErrors.REFUSED);
         assertThat(forgery.getBody()).hasSameSizeAs(refusal.getBody());
         assertThat(masked(forgery)).isEqualTo(masked(refusal));
+    }
+
+    /**
+     * DESIGN's log-search contract for the cloud proofs, through the whole function: a proof is
+     * exchanged, replayed, forged and refused by policy, with Vend's own loggers at DEBUG, and
+     * no line of any logger holds 16 characters of a base64 part of those proofs (documents,
+     * PKCS7 signatures, SigV4 signatures, session tokens) or of the token issued.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Source.class, names = {"AZURE", "AWS_IAM", "AWS_EC2"})
+    void tokenWhenCloudProofExchangedReplayedForgedOrRefusedThenNoLogLineHoldsItsParts(
+            Source source) throws Exception {
+        VendLambdaHandler handler = handlers.get("ES256");
+        String proof = cloudProof(source, challenge(handler));
+        List<String> proofs = List.of(proof, proof, forgedProof(source, challenge(handler)),
+                unentitledProof(source, challenge(handler)));
+        var parts = new ArrayList<String>();
+
+        Logger vend = (Logger) LoggerFactory.getLogger("dev.vend");
+        Level configured = vend.getLevel();
+        vend.setLevel(Level.DEBUG);
+        try {
+            for (String each : proofs) {
+                parts.addAll(proofParts(each));
+                JsonNode body = JSON.readTree(handle(handler,
+                        tokenEvent(form(each, API, source.tokenType))).getBody());
+                if (body.has("access_token")) {
+                    parts.addAll(LogSearch.jwsParts(body.get("access_token").asText()));
+                }
+            }
+        } finally {
+            vend.setLevel(configured);
+        }
+
+        assertThat(audit()).extracting(event -> event.path("reason").asText("allowed"))
+                .containsExactly("allowed", "replayed", "bad_signature", "no_matching_policy");
+        // More than the audit logger was captured: each event also wrote its metric line.
+        assertThat(logs.lines()).hasSizeGreaterThan(audit().size());
+        String text = String.join("\n", logs.lines());
+        LogSearch.assertNoneIn(text, parts, List.of());
+        assertThat(catchThrowable(() -> LogSearch.assertNoneIn(
+                text + parts.get(0).substring(7, 7 + LogSearch.WINDOW), parts, List.of())))
+                .as("the search finds a leak").isInstanceOf(AssertionError.class);
+    }
+
+    /**
+     * The base64 and hex parts of an Azure envelope, an IAM proof or an EC2 bundle: the PKCS7
+     * signatures (which carry the documents), the SigV4 {@code Signature} and the
+     * {@code X-Amz-Security-Token}.
+     */
+    private static List<String> proofParts(String proof) throws IOException {
+        JsonNode json = JSON.readTree(proof);
+        var parts = new ArrayList<String>();
+        if (json.has("instance_document")) {
+            parts.addAll(LogSearch.base64Parts(
+                    json.path("instance_document").path("signature").asText()));
+            json = json.path("iam_proof");
+        }
+        if (json.has("authorization")) {
+            String authorization = json.get("authorization").asText();
+            parts.addAll(LogSearch.hexParts(
+                    authorization.substring(authorization.indexOf("Signature=") + 10)));
+            if (json.has("security_token")) {
+                parts.add(json.get("security_token").asText());
+            }
+        } else {
+            parts.addAll(LogSearch.base64Parts(json.get("signature").asText()));
+        }
+        return parts;
     }
 
     @Test

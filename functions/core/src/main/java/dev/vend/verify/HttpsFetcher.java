@@ -2,6 +2,7 @@
 package dev.vend.verify;
 
 import dev.vend.Lazy;
+import dev.vend.parse.RedactedUrl;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -121,15 +122,20 @@ public final class HttpsFetcher {
         }
     }
 
+    /**
+     * Refuses a URL Vend must not fetch. The message names at most the URL's scheme and host: a
+     * refused URL may carry credentials, and the message reaches logs and start errors.
+     */
     static void checkUri(URI uri) throws FetchException {
+        String named = RedactedUrl.schemeAndHost(uri.toString()).orElse("the URL");
         if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new FetchException(uri + " is not an https URL");
+            throw new FetchException(named + " is not an https URL");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new FetchException(uri + " carries user info");
+            throw new FetchException(named + " carries user info");
         }
         if (HostRules.isIpLiteral(uri.getHost())) {
-            throw new FetchException(uri + " names an IP address, not a host");
+            throw new FetchException(named + " names an IP address, not a host");
         }
     }
 

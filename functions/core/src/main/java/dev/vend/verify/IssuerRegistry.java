@@ -4,6 +4,7 @@ package dev.vend.verify;
 import dev.vend.model.AttributeType;
 import dev.vend.model.IdentitySource;
 import dev.vend.parse.Fields;
+import dev.vend.parse.RedactedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The issuers an operator trusts, each mapped to exactly one preset and verifier. A token's
@@ -107,7 +109,7 @@ public final class IssuerRegistry {
                 fields.problem("duplicate id '" + entry.id() + "'");
             }
             if (!seenIssuers.add(entry.issuer())) {
-                fields.problem("issuer " + entry.issuer() + " is registered twice; each issuer "
+                fields.problem(named(entry.issuer()) + " is registered twice; each issuer "
                         + "maps to exactly one verifier");
             }
             entries.add(entry);
@@ -163,7 +165,7 @@ public final class IssuerRegistry {
         List<String> pinned = f.has("pinnedClaims")
                 ? f.strings("pinnedClaims") : immutableDefaults(preset);
         if (multiTenant && pinned.isEmpty()) {
-            f.problem("issuer " + issuer + " serves many tenants: name the immutable-id claims "
+            f.problem(named(issuer) + " serves many tenants: name the immutable-id claims "
                     + "every policy must pin in 'pinnedClaims'");
         }
         Map<String, ClaimSpec> extra = readExtraClaims(f);
@@ -183,19 +185,39 @@ public final class IssuerRegistry {
         if (issuer.isEmpty()) {
             return;
         }
+        String refused = issuerUrlProblem(issuer);
+        if (refused != null) {
+            f.problem(RedactedUrl.describe("issuer", issuer) + " " + refused);
+        }
+    }
+
+    /** What is wrong with an issuer URL, or null when it is an https URL Vend may name. */
+    private static @Nullable String issuerUrlProblem(String issuer) {
         try {
             URI uri = new URI(issuer);
             if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                f.problem("issuer " + issuer + " must be an https URL");
-            } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null
-                    || uri.getRawFragment() != null) {
-                f.problem("issuer " + issuer + " must not carry user info, a query or a fragment");
-            } else if (HostRules.isIpLiteral(uri.getHost())) {
-                f.problem("issuer " + issuer + " must name a host, not an IP address");
+                return "must be an https URL";
             }
+            if (uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
+                return "must not carry user info, a query or a fragment";
+            }
+            if (HostRules.isIpLiteral(uri.getHost())) {
+                return "must name a host, not an IP address";
+            }
+            return null;
         } catch (URISyntaxException e) {
-            f.problem("issuer " + issuer + " is not a valid URL");
+            return "is not a valid URL";
         }
+    }
+
+    /**
+     * How a problem names an issuer: in full when it is an acceptable issuer URL, else only its
+     * scheme and host, as a refused URL may carry credentials.
+     */
+    private static String named(String issuer) {
+        return issuerUrlProblem(issuer) == null ? "issuer " + issuer
+                : RedactedUrl.describe("issuer", issuer);
     }
 
     private static IssuerPreset readPreset(Fields f, String issuer) {
@@ -211,7 +233,7 @@ public final class IssuerRegistry {
         }
         IssuerPreset known = KNOWN_PRESETS.get(issuer);
         if (known != null && known != preset) {
-            f.problem("issuer " + issuer + " is verified by the " + known.id() + " preset and only "
+            f.problem(named(issuer) + " is verified by the " + known.id() + " preset and only "
                     + "by it, so subjects are built from its immutable ids");
         }
         return preset;
@@ -281,7 +303,7 @@ public final class IssuerRegistry {
             HttpsFetcher.checkUri(parsed);
             return new KeySource.JwksUri(parsed);
         } catch (URISyntaxException e) {
-            f.problem("jwksUri " + uri + " is not a valid URL");
+            f.problem("jwksUri is not a valid URL");
         } catch (HttpsFetcher.FetchException e) {
             f.problem("jwksUri " + e.getMessage());
         }

@@ -79,6 +79,17 @@ class HttpsFetcherTest {
     }
 
     @Test
+    void getWhenUriCarriesCredentialsThenRefusalNamesOnlySchemeAndHost() {
+        String message = refused(URI.create("https://alice:s3cret-pw@localhost/jwks?t=s3cret"),
+                true);
+
+        assertThat(message).isEqualTo("https://localhost carries user info")
+                .doesNotContain("s3cret").doesNotContain("alice");
+        assertThat(refused(URI.create("http://user:s3cret-pw@localhost/jwks"), true))
+                .isEqualTo("http://localhost is not an https URL");
+    }
+
+    @Test
     void getWhenHostIsPrivateAndNotAllowedThenRefusedBeforeConnecting() {
         String message = refused(issuer.jwksUri(), false);
 

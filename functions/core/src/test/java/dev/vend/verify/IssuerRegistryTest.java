@@ -302,6 +302,36 @@ class IssuerRegistryTest {
                 """.formatted(uri), "jwksUri");
     }
 
+    @Test
+    void fromDocumentWhenIssuerOrJwksUriCarriesCredentialsThenNoProblemRepeatsThem() {
+        // A refused URL may carry a password or a token; problems reach start errors and logs.
+        List<String> problems = problems("""
+                issuers:
+                  - id: one
+                    issuer: 'https://user:s3cret-a@issuer.example'
+                    jwksUri: 'https://user:s3cret-b@issuer.example/jwks'
+                    multiTenant: true
+                    pinnedClaims: []
+                  - id: two
+                    issuer: 'https://user:s3cret-a@issuer.example'
+                    jwksUri: 'http://keys.example/jwks?token=s3cret-c'
+                  - id: three
+                    issuer: 'https://issuer.example/?token=s3cret-d'
+                    jwksUri: 'https://keys.example/ jwks?token=s3cret-e'
+                """);
+
+        assertThat(problems).isNotEmpty().noneMatch(problem -> problem.contains("s3cret"))
+                .contains("issuers[0]: issuer (https://issuer.example) must not carry user info,"
+                        + " a query or a fragment")
+                .contains("issuers[0]: jwksUri https://issuer.example carries user info")
+                .contains("issuers[0]: issuer (https://issuer.example) serves many tenants: name"
+                        + " the immutable-id claims every policy must pin in 'pinnedClaims'")
+                .contains("issuers[1]: issuer (https://issuer.example) is registered twice; each"
+                        + " issuer maps to exactly one verifier")
+                .contains("issuers[1]: jwksUri http://keys.example is not an https URL")
+                .contains("issuers[2]: jwksUri is not a valid URL");
+    }
+
     // ---- multi-tenant issuers
 
     @Test

@@ -30,8 +30,9 @@ public record CustomDomain(String domainName, String certificateArn) {
         Objects.requireNonNull(certificateArn, "certificateArn");
         domainName = domainName.toLowerCase(Locale.ROOT);
         if (!HOST_NAME.matcher(domainName).matches()) {
+            // Not the value: one pasted as a URL may carry credentials, and this reaches CI logs.
             throw new IllegalArgumentException("custom domain must be a host name such as"
-                    + " vend.example.com, was '" + domainName + "'");
+                    + " vend.example.com, with no scheme, user info, port or path");
         }
         if (!ACM_ARN.matcher(certificateArn).matches()) {
             throw new IllegalArgumentException("custom domain certificate must be an ACM"

@@ -30,6 +30,16 @@ class CustomDomainTest {
                 .hasMessageContaining("host name");
     }
 
+    // Regression: the refused name was repeated, credentials of a pasted URL included.
+    @Test
+    void constructorWhenNameIsAUrlWithCredentialsThenRefusedWithoutRepeatingThem() {
+        assertThatThrownBy(() -> new CustomDomain("https://ci-bot:s3cret@vend.example.com",
+                CERTIFICATE_ARN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("s3cret")
+                .hasMessageNotContaining("ci-bot");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "arn:aws:iam::123456789012:role/x",
         "arn:aws:acm:eu-west-1:123:certificate/abc", "0b7c7b33-4a4e-4b8e-9c55-6f3a1c2d9e10"})

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.wiring;
 
+import dev.vend.parse.RedactedUrl;
 import dev.vend.verify.InvalidConfigurationException;
 import dev.vend.verify.aws.AwsVerifierConfig;
 import dev.vend.verify.azure.AzureVerifierConfig;
@@ -44,16 +45,24 @@ record CloudTrust(List<X509Certificate> azureRoots, List<X509Certificate> azureI
      */
     static CloudTrust read(VendSettings settings) {
         var problems = new ArrayList<String>();
-        var trust = new CloudTrust(
+        CloudTrust trust = read(settings, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return trust;
+    }
+
+    /**
+     * Reads and checks the cloud settings, adding every problem found to {@code problems}; a
+     * setting with a problem reads as its default, so the result is usable only without any.
+     */
+    static CloudTrust read(VendSettings settings, List<String> problems) {
+        return new CloudTrust(
                 azureRoots(settings.azureRootsFile(), problems),
                 azureIntermediates(settings.azureIntermediatesFile(), problems),
                 stsEndpoint(settings.awsStsEndpoint(), problems),
                 regionCertificates(settings.awsRegionCertificatesFile(), problems),
                 legacyForms(settings.awsLegacyDocumentForms(), problems));
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
-        }
-        return trust;
     }
 
     private static List<X509Certificate> azureRoots(@Nullable String file, List<String> problems) {
@@ -98,7 +107,8 @@ record CloudTrust(List<X509Certificate> azureRoots, List<X509Certificate> azureI
         try {
             return AwsVerifierConfig.StsEndpoint.parse(url);
         } catch (IllegalArgumentException e) {
-            problems.add(STS_ENDPOINT + " '" + url + "': " + e.getMessage());
+            // Never the URL itself: it may carry credentials (user info, a token in its query).
+            problems.add(RedactedUrl.describe(STS_ENDPOINT, url) + ": " + e.getMessage());
             return null;
         }
     }

@@ -129,9 +129,9 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
      */
     public static VendAssembly build(VendSettings settings, Environment env,
             Supplier<KmsClient> kms, Supplier<DynamoDbClient> dynamoDb) {
-        checkSettings(settings);
-        CloudTrust cloud = CloudTrust.read(settings);
-        IssuerRegistry issuers = loadIssuers(settings);
+        Checked checked = check(settings);
+        CloudTrust cloud = checked.cloud();
+        IssuerRegistry issuers = checked.issuers();
         var limits = new PolicyCompiler.Limits(settings.issuerUrl(),
                 Duration.ofSeconds(settings.maxLifetimeSeconds()));
         PolicyStore policies = policyStore(settings, new PolicyCompiler(issuers, limits), env,
@@ -149,7 +149,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
                 cloud.azureIntermediates(), challenges, env.clock()));
         // Vend's issuer URL is its server id; DSA and RSA-1024 documents only where opted in.
         var awsConfig = new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
-                AwsVerifierConfig.stsHosts(cloud.stsEndpoint()),
+                AwsVerifierConfig.stsHosts(cloud.stsEndpoint()), cloud.stsEndpoint(),
                 AwsVerifierConfig.httpsTransport(cloud.stsEndpoint()), cloud.legacyForms(),
                 cloud.regionCertificates(), env.metrics());
         var service = new TokenVendingService(new TokenVendingService.Parts(
@@ -162,8 +162,28 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         return new VendAssembly(settings, issuers, policies, keys, service, issuerKeys);
     }
 
-    private static void checkSettings(VendSettings settings) {
+    /** The settings once checked: the cloud trust and the issuer registry they name. */
+    private record Checked(CloudTrust cloud, IssuerRegistry issuers) {
+    }
+
+    /**
+     * Checks the settings, the cloud trust and the issuer registry, and reports every problem
+     * of all three at once.
+     *
+     * @throws InvalidConfigurationException listing every problem found
+     */
+    private static Checked check(VendSettings settings) {
         var problems = new ArrayList<String>();
+        checkSettings(settings, problems);
+        CloudTrust cloud = CloudTrust.read(settings, problems);
+        @Nullable IssuerRegistry issuers = loadIssuers(settings, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return new Checked(cloud, Objects.requireNonNull(issuers, "issuers"));
+    }
+
+    private static void checkSettings(VendSettings settings, List<String> problems) {
         if (settings.issuerUrl() == null || settings.issuerUrl().isBlank()) {
             problems.add("vend.issuer-url (VEND_ISSUER_URL) is required");
         }
@@ -178,12 +198,15 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
         if (lifetime < 60 || lifetime > 12 * 3600) {
             problems.add("vend.max-lifetime-seconds must be between 60 and 43200");
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
-        }
+        EndpointOverride.read(EndpointOverride.KMS, settings.kmsEndpoint(), problems);
+        EndpointOverride.read(EndpointOverride.DYNAMODB, settings.dynamodbEndpoint(), problems);
     }
 
-    private static IssuerRegistry loadIssuers(VendSettings settings) {
+    /** The issuer registry; null, with its problems added, when it can not be built. */
+    private static @Nullable IssuerRegistry loadIssuers(VendSettings settings,
+            List<String> problems) {
+        // Without an issuer URL (already a problem), entries are still checked.
+        String issuerUrl = Objects.requireNonNullElse(settings.issuerUrl(), "");
         try {
             Map<String, Object> document;
             Path baseDir;
@@ -196,10 +219,13 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
                 baseDir = Path.of("").toAbsolutePath();
             }
             return IssuerRegistry.fromDocument(document,
-                    new IssuerRegistry.Settings(settings.issuerUrl(), baseDir));
+                    new IssuerRegistry.Settings(issuerUrl, baseDir));
         } catch (YamlDocuments.DocumentException e) {
-            throw new InvalidConfigurationException(List.of(e.getMessage()));
+            problems.add(e.getMessage());
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
         }
+        return null;
     }
 
     private static String defaultIssuers() {
@@ -229,8 +255,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
     }
 
     private static @Nullable URI dynamoDbEndpoint(VendSettings settings) {
-        String endpoint = settings.dynamodbEndpoint();
-        return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+        return EndpointOverride.parse(EndpointOverride.DYNAMODB, settings.dynamodbEndpoint());
     }
 
     private static boolean usesKms(VendSettings settings) {
@@ -238,8 +263,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
     }
 
     private static @Nullable URI kmsEndpoint(VendSettings settings) {
-        String endpoint = settings.kmsEndpoint();
-        return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+        return EndpointOverride.parse(EndpointOverride.KMS, settings.kmsEndpoint());
     }
 
     private static KeyRing loadKeys(VendSettings settings, Supplier<KmsClient> kms,

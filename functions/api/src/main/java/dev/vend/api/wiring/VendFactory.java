@@ -79,8 +79,8 @@ public class VendFactory {
      */
     @Singleton
     RestoreAwareClient<DynamoDbClient> dynamoDbClient(VendSettings settings, Clock clock) {
-        URI endpoint = settings.dynamodbEndpoint() == null ? null
-                : URI.create(settings.dynamodbEndpoint());
+        URI endpoint = EndpointOverride.parse(EndpointOverride.DYNAMODB,
+                settings.dynamodbEndpoint());
         return new RestoreAwareClient<>("dynamodb", DynamoDbClient.class,
                 () -> DynamoDbClients.create(endpoint), clock);
     }
@@ -103,8 +103,7 @@ public class VendFactory {
      */
     @Singleton
     RestoreAwareClient<KmsClient> kmsClient(VendSettings settings, Clock clock) {
-        URI endpoint = settings.kmsEndpoint() == null || settings.kmsEndpoint().isBlank() ? null
-                : URI.create(settings.kmsEndpoint());
+        URI endpoint = EndpointOverride.parse(EndpointOverride.KMS, settings.kmsEndpoint());
         return new RestoreAwareClient<>("kms", KmsClient.class,
                 () -> KmsClients.create(endpoint), clock);
     }

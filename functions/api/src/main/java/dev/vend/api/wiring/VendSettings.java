@@ -18,15 +18,17 @@ import io.micronaut.core.bind.annotation.Bindable;
  * @param localKeyAlgorithm RS256 or ES256, for a local key created on first run
  * @param signingKeys KMS signing keys as JSON ({@code [{"arn":…,"state":…}]}); Lambda only
  * @param singleUseTable the DynamoDB single-use table; in memory when absent (local server)
- * @param dynamodbEndpoint a DynamoDB endpoint override (emulators and tests)
+ * @param dynamodbEndpoint a DynamoDB endpoint override (emulators and tests): an {@code http} or
+ *     {@code https} URL with a host and no user info, query or fragment
  * @param jwksMaxAgeSeconds how long relying parties may cache the JWKS
  * @param maxLifetimeSeconds the deployment's cap on issued token lifetime
- * @param kmsEndpoint a KMS endpoint override (emulators, tests, a VPC endpoint); the region's
- *     own when absent
+ * @param kmsEndpoint a KMS endpoint override (emulators, tests, a VPC endpoint), under the same
+ *     rules as {@code dynamodbEndpoint}; the region's own when absent
  * @param policyTable the DynamoDB policy table ({@code VEND_POLICY_TABLE}); when set, policies
  *     are read from it instead of {@code policiesFolder}
  * @param azureIntermediatesFile a PEM file of the intermediate certificates between Azure IMDS
- *     signing certificates and the bundled roots; without it every Azure proof is refused
+ *     signing certificates and the trusted roots (bundled, or {@code vend.azure-roots-file});
+ *     without it every Azure proof is refused
  * @param awsLegacyDocumentForms the older EC2 instance-document forms to accept besides
  *     RSA-2048, comma-separated: {@code pkcs7} (DSA, no region separation) and {@code signature}
  *     (RSA-1024); none when absent

@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The deployment settings for the cloud verifiers: Azure roots and intermediates, the extra STS
@@ -127,8 +129,29 @@ class CloudSettingsTest {
 
         assertThatThrownBy(() -> VendAssembly.build(settings(), environment()))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("vend.aws-sts-endpoint 'http://sts.us-east-1.amazonaws.com'")
-                .hasMessageContaining("plain http is allowed only for a loopback host");
+                .hasMessageContaining("vend.aws-sts-endpoint (http://sts.us-east-1.amazonaws.com): "
+                        + "plain http is allowed only for a loopback host");
+    }
+
+    // Regression: a refused endpoint was repeated in full, so its credentials reached the start
+    // error of the function (and the logs that keep it).
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "https://ci-bot:s3cret@sts.example | vend.aws-sts-endpoint (https://sts.example): user "
+                + "info is not allowed",
+        "https://sts.example/?X-Amz-Signature=s3cret | vend.aws-sts-endpoint (https://sts.example)"
+                + ": a query or fragment is not allowed",
+        "https://ci-bot :s3cret@sts.example | vend.aws-sts-endpoint: not a URL",
+    })
+    void buildWhenStsEndpointCarriesCredentialsThenRefusedWithoutRepeatingThem(String url,
+            String expected) throws Exception {
+        cloud.put(CloudTrust.STS_ENDPOINT, url);
+
+        var refused = catchThrowableOfType(InvalidConfigurationException.class,
+                () -> VendAssembly.build(settings(), environment()));
+
+        assertThat(refused.problems()).containsExactly(expected);
+        assertThat(refused).hasMessageNotContaining("s3cret").hasMessageNotContaining("ci-bot");
     }
 
     @Test

@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param serverId Vend's server id, set by Vend (never taken from the caller) as the signed
  *     {@code X-Vend-Server-Id} header of every rebuilt request
  * @param stsHosts the STS endpoints Vend sends rebuilt requests to; the signed host must be one
+ * @param stsEndpoint the deployment's one more STS endpoint, whose host is in {@code stsHosts},
+ *     or null: the only host a proof may be signed for with any region in its credential scope
+ *     when the host's name states none
  * @param sts how a rebuilt request reaches STS
  * @param legacyForms the older instance-document forms this deployment accepts besides RSA-2048
  * @param regionCertificates per-region instance-identity certificates the deployment adds to
@@ -37,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  *     ({@link Metric#STS_PROOF_LATENCY}), failed calls included
  */
 public record AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
-        Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
-        RegionCertificates regionCertificates, Metrics metrics) {
+        Set<String> stsHosts, @Nullable StsEndpoint stsEndpoint, StsTransport sts,
+        Set<LegacyForm> legacyForms, RegionCertificates regionCertificates, Metrics metrics) {
 
     /** The global endpoint and the regional endpoints of the commercial partition. */
     public static final Set<String> DEFAULT_STS_HOSTS = defaultStsHosts();
@@ -63,20 +66,30 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
             throw new IllegalArgumentException(
                     "serverId must be 1 to 256 visible ASCII characters");
         }
+        if (stsEndpoint != null && !stsHosts.contains(stsEndpoint.host())) {
+            throw new IllegalArgumentException("stsHosts must hold the STS endpoint's host");
+        }
     }
 
     /** The configuration recording no metrics. */
     public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
-            Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
-            RegionCertificates regionCertificates) {
-        this(challenges, clock, serverId, stsHosts, sts, legacyForms, regionCertificates,
-                Metrics.none());
+            Set<String> stsHosts, @Nullable StsEndpoint stsEndpoint, StsTransport sts,
+            Set<LegacyForm> legacyForms, RegionCertificates regionCertificates) {
+        this(challenges, clock, serverId, stsHosts, stsEndpoint, sts, legacyForms,
+                regionCertificates, Metrics.none());
     }
 
     /**
-     * The configuration with only the shipped instance-identity certificates, recording no
-     * metrics.
+     * The configuration without an STS endpoint of the deployment's own: every host of
+     * {@code stsHosts} must name its region, or be {@code sts.amazonaws.com}.
      */
+    public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
+            Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms,
+            RegionCertificates regionCertificates) {
+        this(challenges, clock, serverId, stsHosts, null, sts, legacyForms, regionCertificates);
+    }
+
+    /** The configuration without an STS endpoint and with only the shipped certificates. */
     public AwsVerifierConfig(Challenges challenges, Clock clock, String serverId,
             Set<String> stsHosts, StsTransport sts, Set<LegacyForm> legacyForms) {
         this(challenges, clock, serverId, stsHosts, sts, legacyForms, RegionCertificates.none());
@@ -126,9 +139,10 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
      * workload signs its IAM proof for {@link #host()}; Vend sends the rebuilt request to
      * {@link #url()}. Immutable.
      *
-     * <p><strong>Limitation:</strong> for a host that names no region (an emulator, a private
-     * name), Vend accepts any region in the proof's credential scope and leaves that check to
-     * the endpoint's STS.
+     * <p><strong>Limitation:</strong> when this endpoint's host names no region (an emulator, a
+     * private name), Vend accepts any region in the credential scope of a proof signed for it,
+     * and leaves that check to the endpoint's STS. Any other host that names no region is
+     * refused.
      *
      * @param url where rebuilt requests go: {@code scheme://host[:port]/}
      * @param host the signed host those requests carry: the host name in lower case, with
@@ -178,7 +192,7 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
          * Reads a region certificates file: a YAML (or JSON) mapping of form to a mapping of
          * region to a PEM file holding that region's one certificate, relative to the file's
          * folder. Forms are {@code rsa2048} (an RSA key of 2048 bits or more), {@code pkcs7}
-         * (DSA) and {@code signature} (RSA).
+         * (DSA, 1024 bits or more) and {@code signature} (RSA, 1024 bits or more).
          *
          * @throws InvalidConfigurationException listing every problem of the file
          */

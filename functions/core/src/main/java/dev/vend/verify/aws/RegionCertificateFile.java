@@ -31,14 +31,15 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Each certificate's key must suit its form: RSA of at least 2048 bits for {@code rsa2048},
- * DSA for {@code pkcs7}, RSA for {@code signature}. Every problem of the file is reported at once.
+ * DSA of at least 1024 bits for {@code pkcs7}, RSA of at least 1024 bits for {@code signature}
+ * (AWS's own keys of those forms have 1024 bits). Every problem of the file is reported at once.
  */
 final class RegionCertificateFile {
 
     private static final Map<String, String> FORMS = Map.of(
             "rsa2048", "an RSA key of at least 2048 bits",
-            "pkcs7", "a DSA key",
-            "signature", "an RSA key");
+            "pkcs7", "a DSA key of at least 1024 bits",
+            "signature", "an RSA key of at least 1024 bits");
 
     private final Path file;
     private final List<String> problems = new ArrayList<>();
@@ -118,14 +119,24 @@ final class RegionCertificateFile {
 
     private boolean fits(String where, String form, PublicKey key) {
         boolean fits = switch (form) {
-            case "rsa2048" -> key instanceof RSAPublicKey rsa
-                    && rsa.getModulus().bitLength() >= 2048;
-            case "signature" -> key instanceof RSAPublicKey;
-            default -> key instanceof DSAPublicKey;
+            case "rsa2048" -> rsaBits(key) >= 2048;
+            case "signature" -> rsaBits(key) >= 1024;
+            default -> dsaBits(key) >= 1024;
         };
         if (!fits) {
             problems.add(where + ": the certificate must carry " + FORMS.get(form));
         }
         return fits;
+    }
+
+    /** The modulus size of an RSA key; 0 for any other key. */
+    private static int rsaBits(PublicKey key) {
+        return key instanceof RSAPublicKey rsa ? rsa.getModulus().bitLength() : 0;
+    }
+
+    /** The size of a DSA key's prime p; 0 for any other key, or one without its parameters. */
+    private static int dsaBits(PublicKey key) {
+        return key instanceof DSAPublicKey dsa && dsa.getParams() != null
+                ? dsa.getParams().getP().bitLength() : 0;
     }
 }

@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rebuilds the {@code sts:GetCallerIdentity} request from an {@link IamProof}, as DESIGN's
@@ -63,7 +64,7 @@ final class StsRequestRebuilder {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "SignedHeaders not exact");
         }
         if (!auth.group(2).equals(proof.amzDate().substring(0, 8))
-                || !scopeRegionFits(proof.host(), auth.group(3))) {
+                || !scopeRegionFits(proof.host(), auth.group(3), config.stsEndpoint())) {
             throw new DenialException(DenialReason.MALFORMED_TOKEN, "credential scope mismatch");
         }
         checkDate(proof.amzDate(), now);
@@ -81,17 +82,22 @@ final class StsRequestRebuilder {
     }
 
     /**
-     * The global endpoint signs in us-east-1, a regional one in its own region. A configured
-     * endpoint whose name states no region (an emulator, a private name) may be signed for any
-     * region: STS itself refuses a scope its endpoint does not serve.
+     * The global endpoint signs in us-east-1, a regional one in its own region. Only the
+     * deployment's configured endpoint may have a name that states no region (an emulator, a
+     * private name); it may be signed for any region, as its STS refuses a scope it does not
+     * serve. Every other host that names no region is refused, whatever the allowlist holds.
      */
-    private static boolean scopeRegionFits(String host, String region) {
+    private static boolean scopeRegionFits(String host, String region,
+            AwsVerifierConfig.@Nullable StsEndpoint configured) {
         if (GLOBAL.equals(host)) {
             return "us-east-1".equals(region);
         }
         int port = host.indexOf(':');
         Matcher regional = REGIONAL.matcher(port < 0 ? host : host.substring(0, port));
-        return !regional.matches() || regional.group(1).equals(region);
+        if (regional.matches()) {
+            return regional.group(1).equals(region);
+        }
+        return configured != null && configured.host().equals(host);
     }
 
     private static void checkDate(String amzDate, Instant now) {

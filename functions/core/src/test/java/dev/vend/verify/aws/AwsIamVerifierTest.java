@@ -4,6 +4,7 @@ package dev.vend.verify.aws;
 import static dev.vend.verify.VerifyAssertions.assertDenied;
 import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vend.challenge.Challenges;
 import dev.vend.metrics.Metric;
@@ -25,8 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,14 +73,19 @@ class AwsIamVerifierTest {
     }
 
     private VerifierRegistry verifiers(Set<String> hosts, AwsVerifierConfig.StsTransport send) {
-        return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID, hosts, send,
-                Set.of()));
+        return verifiers(hosts, null, send);
+    }
+
+    private VerifierRegistry verifiers(Set<String> hosts,
+            AwsVerifierConfig.@Nullable StsEndpoint endpoint, AwsVerifierConfig.StsTransport send) {
+        return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID, hosts, endpoint, send,
+                Set.of(), AwsVerifierConfig.RegionCertificates.none()));
     }
 
     /** Verifiers on AWS's own hosts that record into {@code metrics}. */
     private VerifierRegistry recordingInto(RequestMetrics metrics) {
         return verifiers(new AwsVerifierConfig(challenges, clock, SERVER_ID,
-                AwsVerifierConfig.DEFAULT_STS_HOSTS, SignedHostTransport.to(sts.endpoint()),
+                AwsVerifierConfig.DEFAULT_STS_HOSTS, null, SignedHostTransport.to(sts.endpoint()),
                 Set.of(), AwsVerifierConfig.RegionCertificates.none(), metrics));
     }
 
@@ -272,7 +280,7 @@ class AwsIamVerifierTest {
     @Test
     void verifyWhenProofSignedForConfiguredEndpointThenSentThereAndAccepted() {
         var endpoint = AwsVerifierConfig.StsEndpoint.parse(sts.endpoint().toString());
-        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint),
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint), endpoint,
                 AwsVerifierConfig.httpsTransport(endpoint));
 
         VerifiedIdentity identity = verify(proof(DEPLOYER).host(endpoint.host(), "eu-west-1")
@@ -285,10 +293,39 @@ class AwsIamVerifierTest {
         });
     }
 
+    // Regression: any allowlisted host whose name states no region took any region in the
+    // credential scope; only the configured endpoint's own STS checks that scope for Vend.
+    @Test
+    void verifyWhenAllowlistedHostNamesNoRegionAndIsNotTheEndpointThenDeniedWithoutSending() {
+        var endpoint = AwsVerifierConfig.StsEndpoint.parse(sts.endpoint().toString());
+        var hosts = new HashSet<>(AwsVerifierConfig.stsHosts(endpoint));
+        hosts.add("sts.internal.example");
+        verifiers = verifiers(hosts, endpoint, SignedHostTransport.to(sts.endpoint()));
+
+        assertDenied(() -> verify(proof(DEPLOYER).host("sts.internal.example", "eu-west-1")
+                .json()), DenialReason.MALFORMED_TOKEN);
+        assertThat(sts.requests()).isEmpty();
+        assertThat(verify(proof(DEPLOYER).host(endpoint.host(), "eu-west-1").json())
+                .issuerId()).isEqualTo("aws-iam");
+        verifiers = verifiers(hosts, SignedHostTransport.to(sts.endpoint()));
+        assertDenied(() -> verify(proof(DEPLOYER).host(endpoint.host(), "eu-west-1").json()),
+                DenialReason.MALFORMED_TOKEN);
+    }
+
+    @Test
+    void configWhenEndpointHostNotInTheAllowlistThenRefused() {
+        var endpoint = AwsVerifierConfig.StsEndpoint.parse("http://127.0.0.1:4566");
+
+        assertThatThrownBy(() -> verifiers(AwsVerifierConfig.DEFAULT_STS_HOSTS, endpoint,
+                SignedHostTransport.to(sts.endpoint())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stsHosts must hold the STS endpoint's host");
+    }
+
     @Test
     void verifyWhenEndpointConfiguredAndProofNamesAnotherPortThenDeniedWithoutSending() {
         var endpoint = AwsVerifierConfig.StsEndpoint.parse(sts.endpoint().toString());
-        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint),
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(endpoint), endpoint,
                 AwsVerifierConfig.httpsTransport(endpoint));
         int other = sts.endpoint().getPort() == 1 ? 2 : 1;
 
@@ -309,7 +346,7 @@ class AwsIamVerifierTest {
     @Test
     void verifyWhenConfiguredEndpointNamesARegionThenScopeMustBeThatRegion() {
         var fips = AwsVerifierConfig.StsEndpoint.parse("https://sts-fips.us-east-2.amazonaws.com");
-        verifiers = verifiers(AwsVerifierConfig.stsHosts(fips),
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(fips), fips,
                 SignedHostTransport.to(sts.endpoint()));
 
         assertDenied(() -> verify(proof(DEPLOYER).host(fips.host(), "us-west-2").json()),
@@ -323,7 +360,7 @@ class AwsIamVerifierTest {
     void verifyWhenConfiguredEndpointNamesARegionAndAPortThenScopeMustBeThatRegion() {
         var vpce = AwsVerifierConfig.StsEndpoint.parse(
                 "https://vpce-0a1b2c3d.sts.eu-west-1.vpce.amazonaws.com:8443");
-        verifiers = verifiers(AwsVerifierConfig.stsHosts(vpce),
+        verifiers = verifiers(AwsVerifierConfig.stsHosts(vpce), vpce,
                 SignedHostTransport.to(sts.endpoint()));
 
         assertDenied(() -> verify(proof(DEPLOYER).host(vpce.host(), "us-east-1").json()),

@@ -236,7 +236,7 @@ class RealKubernetesTokenTest {
                     jwksFile: test-keys.jwks.json
                 """.formatted(LEGACY_ISS)))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("issuer kubernetes/serviceaccount must be an https URL");
+                .hasMessageContaining("issuers[0]: issuer must be an https URL");
     }
 
     @Test
