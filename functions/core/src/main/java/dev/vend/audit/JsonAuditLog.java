@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.parse.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,6 @@ public final class JsonAuditLog implements AuditLog {
     public static final String LOGGER = "vend.audit";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void record(AuditEvent event) {
@@ -25,8 +23,8 @@ public final class JsonAuditLog implements AuditLog {
     /** The event as one line of JSON. */
     public static String toJson(AuditEvent event) {
         try {
-            return JSON.writeValueAsString(event.fields());
-        } catch (JsonProcessingException e) {
+            return Json.write(event.fields());
+        } catch (IllegalArgumentException e) {
             return "{\"" + LogFields.EVENT + "\":\"" + LogFields.VEND_DECISION + "\",\""
                     + LogFields.AUDIT_ERROR + "\":\"unserialisable\"}";
         }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vend.metrics.Metric;
 import dev.vend.metrics.RequestMetrics;
+import dev.vend.parse.Json;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +51,6 @@ public final class MetricsAuditLog implements AuditLog {
     public static final String LATENCY = "Latency";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> DIMENSIONS =
             List.of(LogFields.OPERATION, LogFields.IDENTITY_SOURCE, LogFields.DECISION);
 
@@ -142,8 +140,8 @@ public final class MetricsAuditLog implements AuditLog {
 
     private static String toJson(Map<String, Object> line) {
         try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
+            return Json.write(line);
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("a metric line is always serialisable", e);
         }
     }

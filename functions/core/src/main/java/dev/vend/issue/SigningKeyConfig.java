@@ -2,7 +2,7 @@
 package dev.vend.issue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.parse.Json;
 import dev.vend.verify.InvalidConfigurationException;
 import java.io.IOException;
 import java.time.Instant;
@@ -37,7 +37,7 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
 
     private static final Pattern KEY_ARN =
             Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Json.Reader JSON = Json.reader();
 
     public SigningKeyConfig {
         Objects.requireNonNull(arn, "arn");
@@ -59,7 +59,7 @@ public record SigningKeyConfig(String arn, KeyState state, @Nullable Instant pub
         var out = new ArrayList<SigningKeyConfig>();
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = JSON.read(json);
         } catch (IOException e) {
             throw new InvalidConfigurationException(List.of("signing keys: not JSON"));
         }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vend.issue.AwsSessionRules;
 import dev.vend.model.Attestation;
 import dev.vend.model.AttributeType;
 import dev.vend.model.AttributeValue;
 import dev.vend.parse.Fields;
+import dev.vend.parse.Json;
 import dev.vend.verify.ClaimSpec;
 import dev.vend.verify.IssuerConfig;
 import dev.vend.verify.IssuerRegistry;
@@ -47,7 +46,7 @@ public final class PolicyCompiler {
             Set.of("audiences", "scopes", "maxLifetimeSeconds", "carry", "awsRole");
     private static final Set<String> AWS_ROLE_FIELDS = Set.of("roleArn", "sessionTags",
             "sourceIdentity", "sessionPolicy", "maxLifetimeSeconds");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Json.Reader JSON = Json.reader();
 
     private final IssuerRegistry issuers;
     private final Limits limits;
@@ -121,8 +120,8 @@ public final class PolicyCompiler {
      */
     public static String canonicalJson(Map<String, Object> document) {
         try {
-            return new JsonCanonicalizer(JSON.writeValueAsString(document)).getEncodedString();
-        } catch (JsonProcessingException e) {
+            return new JsonCanonicalizer(Json.write(document)).getEncodedString();
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("policy document is not JSON-shaped", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("policy document can not be canonicalised", e);
@@ -310,7 +309,7 @@ public final class PolicyCompiler {
 
     private static boolean isJsonObject(String text) {
         try {
-            return JSON.readTree(text).isObject();
+            return JSON.read(text).isObject();
         } catch (IOException e) {
             return false;
         }

@@ -2,7 +2,6 @@
 package dev.vend.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -15,6 +14,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.vend.RestoreAware;
 import dev.vend.metrics.Metric;
 import dev.vend.metrics.Metrics;
+import dev.vend.parse.Json;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class JwksCache implements RestoreAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Json.Reader JSON = Json.reader();
     /**
      * RSA keys shorter than this never verify (RFC 7518 §3.3 requires 2048 bits or more); the
      * JDK verifier would accept any size, and a factored 1024-bit issuer key forges any token.
@@ -293,7 +293,7 @@ public final class JwksCache implements RestoreAware {
 
     private static JsonNode readJson(byte[] bytes) throws HttpsFetcher.FetchException {
         try {
-            JsonNode document = JSON.readTree(bytes);
+            JsonNode document = JSON.read(bytes);
             if (document == null || !document.isObject()) {
                 throw new HttpsFetcher.FetchException("discovery document is not a JSON object");
             }

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.util.Base64URL;
+import dev.vend.parse.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -40,7 +36,8 @@ public record StrictJws(
     public static final int MAX_DEPTH = 16;
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
-    private static final ObjectMapper JSON = strictMapper();
+    private static final Json.Reader JSON =
+            Json.reader(new Json.Limits(MAX_DEPTH, MAX_LENGTH, 40, true));
 
     /**
      * Parses a compact JWS.
@@ -87,7 +84,7 @@ public record StrictJws(
         byte[] bytes = canonical(segment);
         String text = utf8(bytes, what);
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.read(text);
             if (node instanceof ObjectNode object) {
                 return object;
             }
@@ -122,20 +119,5 @@ public record StrictJws(
 
     private static DenialException malformed(String detail) {
         return new DenialException(DenialReason.MALFORMED_TOKEN, detail);
-    }
-
-    private static ObjectMapper strictMapper() {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_DEPTH)
-                        .maxNumberLength(40)
-                        .maxStringLength(MAX_LENGTH)
-                        .build())
-                .build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return new ObjectMapper(factory)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
     }
 }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vend.model.AwsCredentials;
 import dev.vend.model.IssuedToken;
+import dev.vend.parse.Json;
 import dev.vend.vend.WireError;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -18,8 +17,6 @@ import java.util.TreeSet;
  * members for AWS credentials) and RFC 6749 §5.2 errors.
  */
 final class Responses {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Responses() {
     }
@@ -58,11 +55,7 @@ final class Responses {
 
     /** A JSON document response. */
     static MutableHttpResponse<String> json(HttpStatus status, Map<String, Object> body) {
-        try {
-            return HttpResponse.<String>status(status).body(JSON.writeValueAsString(body))
-                    .header("Content-Type", "application/json;charset=UTF-8");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("response is not serialisable", e);
-        }
+        return HttpResponse.<String>status(status).body(Json.write(body))
+                .header("Content-Type", "application/json;charset=UTF-8");
     }
 }

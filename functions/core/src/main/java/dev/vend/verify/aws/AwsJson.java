@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.parse.Json;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import java.io.IOException;
@@ -18,7 +14,8 @@ final class AwsJson {
     /** The largest AWS subject token accepted, in characters. */
     static final int MAX_LENGTH = 24 * 1024;
 
-    private static final ObjectMapper JSON = mapper();
+    private static final Json.Reader JSON =
+            Json.reader(new Json.Limits(8, MAX_LENGTH, 40, false));
 
     private AwsJson() {
     }
@@ -28,7 +25,7 @@ final class AwsJson {
             throw malformed("subject token too long");
         }
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.read(text);
             if (node == null || !node.isObject()) {
                 throw malformed("subject token is not a JSON object");
             }
@@ -45,15 +42,5 @@ final class AwsJson {
 
     static DenialException malformed(String detail) {
         return new DenialException(DenialReason.MALFORMED_TOKEN, detail);
-    }
-
-    private static ObjectMapper mapper() {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(8).maxNumberLength(40).maxStringLength(MAX_LENGTH)
-                        .build())
-                .build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 }

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vend.model.AttributeValue;
+import dev.vend.parse.Json;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import java.io.IOException;
@@ -35,7 +31,8 @@ record InstanceDocument(String account, String region, String instanceId,
         Map<String, AttributeValue> attributes) {
 
     static final int MAX_BYTES = 8 * 1024;
-    private static final ObjectMapper JSON = strictMapper();
+    private static final Json.Reader JSON =
+            Json.reader(new Json.Limits(8, MAX_BYTES, 40, false));
 
     /** Reads only the region, before any signature is checked, to choose the certificate. */
     static String regionBeforeVerification(byte[] unverified) {
@@ -79,7 +76,7 @@ record InstanceDocument(String account, String region, String instanceId,
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.read(text);
             if (node == null || !node.isObject()) {
                 throw new DenialException(DenialReason.MALFORMED_TOKEN, "document not an object");
             }
@@ -100,14 +97,5 @@ record InstanceDocument(String account, String region, String instanceId,
     private static @Nullable String text(JsonNode node, String name) {
         JsonNode value = node.get(name);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static ObjectMapper strictMapper() {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(8).maxNumberLength(40).maxStringLength(MAX_BYTES).build())
-                .build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 }

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.azure;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vend.parse.Json;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import java.io.IOException;
@@ -22,7 +18,8 @@ final class AttestedEnvelope {
     /** The largest subject token accepted, in characters (real ones are about 3.5 KiB). */
     static final int MAX_LENGTH = 16 * 1024;
 
-    private static final ObjectMapper JSON = strictMapper(MAX_LENGTH);
+    private static final Json.Reader JSON =
+            Json.reader(new Json.Limits(8, MAX_LENGTH, 40, false));
 
     private AttestedEnvelope() {
     }
@@ -51,7 +48,7 @@ final class AttestedEnvelope {
 
     static JsonNode readObject(String text) {
         try {
-            JsonNode node = JSON.readTree(text);
+            JsonNode node = JSON.read(text);
             if (node == null || !node.isObject()) {
                 throw malformed("not a JSON object");
             }
@@ -71,13 +68,4 @@ final class AttestedEnvelope {
         return new DenialException(DenialReason.MALFORMED_TOKEN, detail);
     }
 
-    static ObjectMapper strictMapper(int maxString) {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(8).maxNumberLength(40).maxStringLength(maxString)
-                        .build())
-                .build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        return new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    }
 }
