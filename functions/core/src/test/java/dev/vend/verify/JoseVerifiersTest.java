@@ -4,6 +4,7 @@ package dev.vend.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -12,6 +13,8 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64URL;
 import dev.vend.testsupport.TestKeys;
 import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,6 +52,17 @@ class JoseVerifiersTest {
         var verifier = (ECDSAVerifier) JoseVerifiers.ec(TestKeys.ecP256().toECPublicKey());
 
         assertThat(verifier.getJCAContext().getProvider()).isSameAs(JoseVerifiers.bouncyCastle());
+    }
+
+    @Test
+    void bouncyCastleWhenListedThenOffersItsEcdsaSignaturesAlone() {
+        assertThat(JoseVerifiers.bouncyCastle().getServices())
+                .extracting(Provider.Service::getType, Provider.Service::getAlgorithm,
+                        Provider.Service::getClassName)
+                .containsExactlyInAnyOrder(
+                        tuple("Signature", "SHA256withECDSA", SignatureSpi.ecDSA256.class.getName()),
+                        tuple("Signature", "SHA384withECDSA", SignatureSpi.ecDSA384.class.getName()),
+                        tuple("Signature", "SHA512withECDSA", SignatureSpi.ecDSA512.class.getName()));
     }
 
     @Test
