@@ -20,9 +20,12 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Policy evaluation for one issuer with 10, 1,000 and 10,000 policies, of which exactly one can
- * match: {@link #evaluate()} is {@code PolicyEngine.evaluate} on the folder store (which returns
- * every policy of the issuer); {@link #vend()} is the whole warm vend path with the same policies
- * (ES256 in and out), to show what the audit record of every candidate's outcome adds.
+ * match: {@link #evaluate()} is {@code PolicyEngine.evaluate} on the folder store, whose index
+ * returns only the policies that pin this workload's {@code sub} or pin nothing on it;
+ * {@link #vend()} is the whole warm vend path with the same policies (ES256 in and out), to show
+ * what the audit record of the candidates' outcomes adds. The policies differ only on the exact
+ * {@code sub} they pin, the shape the index serves best; policies told apart only by patterns
+ * would all be candidates, and their cost would grow with their number.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
