@@ -2,7 +2,6 @@
 package dev.vend.verify.aws;
 
 import dev.vend.Renewable;
-import dev.vend.RestoreAware;
 import dev.vend.verify.CappedBody;
 import dev.vend.verify.VendingFailure;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * each SnapStart restore ({@link #afterRestore()}) and the first proof after a restore makes a
  * new one with the same trust, timeouts and redirect rule (field case BUG-26). Thread-safe.
  */
-final class HttpsStsTransport implements AwsVerifierConfig.StsTransport, RestoreAware {
+final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
 
     /** The largest answer read, in bytes: a {@code GetCallerIdentity} answer is under 1 KiB. */
     static final int MAX_BODY = 64 * 1024;
