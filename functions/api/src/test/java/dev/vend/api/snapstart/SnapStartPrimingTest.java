@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * application context, with a remote (HTTPS) issuer so there is key freshness to lose, and a
  * clock that moves two hours between snapshot and restore. Field case BUG-26 as adapted: KMS and
  * static public keys may be kept; credentials, connections, clocks, JWKS freshness and key-state
- * decisions may not.
+ * decisions may not. Which state each component holds is found independently, by reflection, in
+ * {@link RestoreSensitiveStateTest}; here, what priming does and what the hook list holds.
  */
 class SnapStartPrimingTest {
 
