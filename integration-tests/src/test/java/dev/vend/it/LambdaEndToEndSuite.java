@@ -709,14 +709,24 @@ abstract class LambdaEndToEndSuite {
         assertThat(audit()).hasSize(1);
     }
 
+    /**
+     * Every parameter but {@code audience} and {@code resource} may appear once. A repeated
+     * {@code actor_token} is refused as repeated: the form is refused while it is read, before
+     * any parameter's meaning is looked at.
+     */
     @ParameterizedTest(name = "{0} twice")
-    @ValueSource(strings = {"grant_type", "subject_token", "subject_token_type", "scope"})
+    @ValueSource(strings = {"grant_type", "subject_token", "subject_token_type", "scope",
+        "requested_token_type", "actor_token"})
     void tokenWhenParameterRepeatedThenInvalidRequest(String parameter) throws Exception {
         String proof = githubToken("1001", "123");
         Map<String, String> values = Map.of("grant_type", EXCHANGE, "subject_token", proof,
-                "subject_token_type", JWT, "scope", "read");
-        String form = form(proof, API) + "&" + parameter + "=" + enc(values.get(parameter))
-                + ("scope".equals(parameter) ? "&scope=read" : "");
+                "subject_token_type", JWT, "scope", "read",
+                "requested_token_type", "urn:ietf:params:oauth:token-type:access_token",
+                "actor_token", proof);
+        String once = "&" + parameter + "=" + enc(values.get(parameter));
+        boolean inBaseForm = List.of("grant_type", "subject_token", "subject_token_type")
+                .contains(parameter);
+        String form = form(proof, API) + once + (inBaseForm ? "" : once);
 
         assertRefused(handle(handlers.get("ES256"), tokenEvent(form)), "repeated_parameter");
     }
@@ -781,6 +791,32 @@ abstract class LambdaEndToEndSuite {
         APIGatewayV2HTTPEvent event = JSON.copy()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .readValue(v1, APIGatewayV2HTTPEvent.class);
+
+        assertRefused(handle(handlers.get("ES256"), event), "unsupported_event");
+    }
+
+    /**
+     * A payload 1.0 event that says it is 2.0: its {@code requestContext} has 1.0's members
+     * ({@code httpMethod}, {@code path}, {@code identity}) and no {@code http}, which is where
+     * the 2.0 adapter reads the method and path from.
+     */
+    @Test
+    void tokenWhenVersionSaysTwoButRequestContextIsPayloadV1ThenInvalidRequestNeverAnException()
+            throws Exception {
+        String mixed = """
+                {"version": "2.0", "routeKey": "$default", "rawPath": "/token",
+                 "rawQueryString": "", "headers": {"content-type": "%s"},
+                 "requestContext": {"accountId": "123456789012", "apiId": "vendapi",
+                   "httpMethod": "POST", "path": "/prod/token", "stage": "prod",
+                   "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+                   "identity": {"sourceIp": "192.0.2.10"}},
+                 "body": "%s", "isBase64Encoded": false}
+                """.formatted(FORM, form(githubToken("1001", "123"), API));
+        APIGatewayV2HTTPEvent event = JSON.copy()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                .readValue(mixed, APIGatewayV2HTTPEvent.class);
+        assertThat(event.getRequestContext()).isNotNull();
+        assertThat(event.getRequestContext().getHttp()).isNull();
 
         assertRefused(handle(handlers.get("ES256"), event), "unsupported_event");
     }

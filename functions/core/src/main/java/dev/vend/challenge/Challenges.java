@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.challenge;
 
+import dev.vend.Renewable;
+import dev.vend.RestoreAware;
 import dev.vend.model.VerifiedIdentity;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
@@ -11,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -34,9 +37,15 @@ import org.jspecify.annotations.Nullable;
  * A consumed challenge stays consumed whatever happens to the request afterwards (500, 503): the
  * client asks for a fresh challenge and makes a fresh proof.
  *
- * <p>Immutable and thread-safe if the store is.
+ * <p><strong>Randomness.</strong> The generator is made on the first challenge and made anew on
+ * the first challenge after each SnapStart restore ({@link #afterRestore()}): every environment
+ * restored from one snapshot would otherwise start from the snapshot's generator, and whether two
+ * of them then draw different nonces would depend on the algorithm behind it (AWS's "Handling
+ * uniqueness with Lambda SnapStart" asks for entropy made after the restore).
+ *
+ * <p>Thread-safe if the store is.
  */
-public final class Challenges {
+public final class Challenges implements RestoreAware {
 
     /** The exact length of a challenge. */
     public static final int LENGTH = 32;
@@ -51,20 +60,21 @@ public final class Challenges {
 
     private final SingleUseStore store;
     private final Clock clock;
-    private final SecureRandom random;
+    private final Renewable<SecureRandom> random;
 
     /**
      * @param store where challenges are recorded and consumed
      * @param clock the clock that decides expiry
      */
     public Challenges(SingleUseStore store, Clock clock) {
-        this(store, clock, new SecureRandom());
+        this(store, clock, SecureRandom::new);
     }
 
-    Challenges(SingleUseStore store, Clock clock, SecureRandom random) {
+    /** Challenges drawn from the generators {@code randoms} makes (tests). */
+    Challenges(SingleUseStore store, Clock clock, Supplier<SecureRandom> randoms) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.random = Objects.requireNonNull(random, "random");
+        this.random = new Renewable<>("challenge random generator", randoms);
     }
 
     /**
@@ -136,10 +146,22 @@ public final class Challenges {
         }
     }
 
+    /** Forgets the random generator; the next challenge is drawn from a new one. */
+    @Override
+    public void afterRestore() {
+        random.afterRestore();
+    }
+
+    @Override
+    public String restoreState() {
+        return random.restoreState();
+    }
+
     private String randomValue() {
+        SecureRandom generator = random.get();
         var out = new StringBuilder(LENGTH);
         for (int i = 0; i < LENGTH; i++) {
-            out.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            out.append(ALPHABET.charAt(generator.nextInt(ALPHABET.length())));
         }
         return out.toString();
     }

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.vend;
 
+import dev.vend.Renewable;
+import dev.vend.RestoreAware;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Request ids: 32 lowercase hex characters, always the same length. Thread-safe. */
+/**
+ * Request ids: 32 lowercase hex characters, always the same length. They are drawn from one
+ * process-wide random generator, made on the first id and made anew on the first id after each
+ * SnapStart restore, so environments restored from one snapshot do not start from one
+ * generator's state. SnapStart's restore hook reaches that generator through
+ * {@link #restoreAware()}. Thread-safe.
+ */
 public final class RequestIds {
 
     /** The length of every request id. */
     public static final int LENGTH = 32;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Renewable<SecureRandom> RANDOM =
+            new Renewable<>("request id random generator", SecureRandom::new);
 
     private RequestIds() {
     }
@@ -18,7 +27,15 @@ public final class RequestIds {
     /** A fresh random request id. */
     public static String next() {
         byte[] bytes = new byte[LENGTH / 2];
-        RANDOM.nextBytes(bytes);
+        RANDOM.get().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The holder of the process-wide generator, for SnapStart's restore hook: its
+     * {@link RestoreAware#afterRestore()} makes the next id come from a new generator.
+     */
+    public static RestoreAware restoreAware() {
+        return RANDOM;
     }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify;
 
-import dev.vend.Lazy;
+import dev.vend.Renewable;
+import dev.vend.RestoreAware;
 import dev.vend.parse.RedactedUrl;
 import java.net.InetAddress;
 import java.net.URI;
@@ -22,7 +23,11 @@ import javax.net.ssl.SSLContext;
  * Fetches discovery documents and JWKS over HTTPS, and nothing else: no redirects, a size cap,
  * a deadline for the whole fetch, no user info, and no private addresses unless the issuer entry
  * allows them.
- * Thread-safe.
+ *
+ * <p>Its HTTP client, with the client's pool of open connections, is made on the first fetch
+ * and forgotten after each SnapStart restore ({@link #afterRestore()}): a pooled connection from
+ * the snapshot is dead in the restored environment (field case BUG-26), so the first fetch after
+ * a restore makes a new client with the same trust, timeouts and redirect rule. Thread-safe.
  *
  * <p><strong>Limitation:</strong> every address the host resolves to is checked just before the
  * request, but the JDK client resolves the name again when it connects; a DNS answer that changes
@@ -30,7 +35,7 @@ import javax.net.ssl.SSLContext;
  * starts, so a resolver that does not answer holds the fetch for the resolver's own timeout.
  * docs/limitations.md says both.
  */
-public final class HttpsFetcher {
+public final class HttpsFetcher implements RestoreAware {
 
     /** The largest document read. */
     public static final int MAX_BYTES = 512 * 1024;
@@ -41,7 +46,7 @@ public final class HttpsFetcher {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     private final Duration timeout;
-    private final Lazy<HttpClient> client;
+    private final Renewable<HttpClient> client;
 
     /**
      * @param sslContext the trust Vend places in issuers' TLS certificates
@@ -55,11 +60,12 @@ public final class HttpsFetcher {
 
     private HttpsFetcher(Supplier<SSLContext> trust, Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.client = new Lazy<>(() -> HttpClient.newBuilder()
-                .sslContext(trust.get())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout)
-                .build());
+        this.client = new Renewable<>("jwks and discovery http client",
+                () -> HttpClient.newBuilder()
+                        .sslContext(trust.get())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(timeout)
+                        .build());
     }
 
     /**
@@ -69,6 +75,17 @@ public final class HttpsFetcher {
      */
     public static HttpsFetcher withDefaultTrust() {
         return new HttpsFetcher(HttpsFetcher::defaultTrust, DEFAULT_TIMEOUT);
+    }
+
+    /** Forgets the HTTP client and its connections; the next fetch makes a new client. */
+    @Override
+    public void afterRestore() {
+        client.afterRestore();
+    }
+
+    @Override
+    public String restoreState() {
+        return client.restoreState();
     }
 
     private static SSLContext defaultTrust() {

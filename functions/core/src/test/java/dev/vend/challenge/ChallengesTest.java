@@ -5,12 +5,14 @@ import static dev.vend.verify.VerifyAssertions.assertDenied;
 import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vend.RestoreAware;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.MutableClock;
 import dev.vend.verify.SingleUseStore;
 import dev.vend.verify.VendingFailure;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +44,25 @@ class ChallengesTest {
             seen.add(challenges.issue().value());
         }
         assertThat(seen).hasSize(1000);
+    }
+
+    @Test
+    void afterRestoreWhenAChallengeWasIssuedThenTheNextIsDrawnFromANewGenerator() {
+        var made = new ArrayList<CountingRandom>();
+        var renewing = new Challenges(store, clock, () -> {
+            made.add(new CountingRandom());
+            return made.get(made.size() - 1);
+        });
+        renewing.issue();
+        assertThat(renewing.restoreState()).isEqualTo("challenge random generator held");
+
+        renewing.afterRestore();
+        assertThat(renewing.restoreState()).isEqualTo(RestoreAware.NOTHING_CAPTURED);
+        String afterRestore = renewing.issue().value();
+
+        assertThat(made).hasSize(2);
+        assertThat(made).allSatisfy(random -> assertThat(random.draws).isEqualTo(32));
+        assertThat(afterRestore).matches("[a-z0-9]{32}");
     }
 
     @Test
@@ -130,6 +151,18 @@ class ChallengesTest {
                 keys.add(key);
             }
             return first;
+        }
+    }
+
+    /** Counts the characters drawn from it. */
+    private static final class CountingRandom extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+        int draws;
+
+        @Override
+        public int nextInt(int bound) {
+            draws++;
+            return super.nextInt(bound);
         }
     }
 }

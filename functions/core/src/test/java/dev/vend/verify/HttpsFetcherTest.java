@@ -4,6 +4,7 @@ package dev.vend.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vend.RestoreAware;
 import dev.vend.testsupport.TestCa;
 import dev.vend.testsupport.TestKeys;
 import dev.vend.testsupport.TestOidcIssuer;
@@ -61,6 +62,49 @@ class HttpsFetcherTest {
 
         assertThat(new String(body, StandardCharsets.UTF_8))
                 .contains(TestKeys.ecP256().getKeyID());
+    }
+
+    @Test
+    void getWhenFetchingAgainThenTheClientsPooledConnectionIsReused() throws Exception {
+        fetcher.get(issuer.jwksUri(), true);
+        fetcher.get(issuer.jwksUri(), true);
+
+        assertThat(issuer.connections()).isEqualTo(1);
+        assertThat(fetcher.restoreState()).isEqualTo("jwks and discovery http client held");
+    }
+
+    @Test
+    void afterRestoreWhenAConnectionWasPooledThenTheNextFetchOpensANewOneAndSucceeds()
+            throws Exception {
+        fetcher.get(issuer.jwksUri(), true);
+
+        fetcher.afterRestore();
+        assertThat(fetcher.restoreState()).isEqualTo(RestoreAware.NOTHING_CAPTURED);
+        byte[] body = fetcher.get(issuer.jwksUri(), true);
+
+        assertThat(new String(body, StandardCharsets.UTF_8))
+                .contains(TestKeys.ecP256().getKeyID());
+        assertThat(issuer.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void afterRestoreWhenRedirectedThenStillNotFollowed() throws Exception {
+        fetcher.get(issuer.jwksUri(), true);
+        fetcher.afterRestore();
+        issuer.redirect(TestOidcIssuer.Endpoint.JWKS, issuer.discoveryUri().toString());
+
+        assertThat(refused(issuer.jwksUri(), true)).contains("HTTP 302");
+        assertThat(issuer.fetches(TestOidcIssuer.Endpoint.DISCOVERY)).isZero();
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void afterRestoreWhenHeadersAreSlowThenTheNewClientStillTimesOut() throws Exception {
+        fetcher.get(issuer.jwksUri(), true);
+        fetcher.afterRestore();
+        issuer.delayResponses(TestOidcIssuer.Endpoint.JWKS, Duration.ofSeconds(3));
+
+        refused(issuer.jwksUri(), true);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +89,7 @@ public final class TestOidcIssuer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Map<Endpoint, AtomicInteger> fetches = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Faults> faults = new ConcurrentHashMap<>();
+    private final Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final Object keyLock = new Object();
     private final List<JWK> keys = new ArrayList<>();
     private @Nullable JWK signingKey;
@@ -358,9 +360,18 @@ public final class TestOidcIssuer implements AutoCloseable {
         return fetches.get(endpoint).get();
     }
 
-    /** Sets both counters to zero. */
+    /**
+     * How many TCP connections requests arrived on: each connection has its own client address
+     * and port, so a client that reuses a pooled connection adds none.
+     */
+    public int connections() {
+        return clients.size();
+    }
+
+    /** Sets both counters, and the connections seen, to zero. */
     public void resetCounters() {
         fetches.values().forEach(counter -> counter.set(0));
+        clients.clear();
     }
 
     // ---- fault switches
@@ -445,6 +456,7 @@ public final class TestOidcIssuer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
+            clients.add(exchange.getRemoteAddress());
             var endpoint = endpointFor(exchange.getRequestURI().getPath());
             if (endpoint == null) {
                 send(exchange, 404, "{\"error\":\"not_found\"}");

@@ -3,15 +3,20 @@ package dev.vend.api.snapstart;
 
 import dev.vend.RestoreAware;
 import dev.vend.api.wiring.VendAssembly;
+import dev.vend.vend.RequestIds;
 import io.micronaut.context.BeanLocator;
 import io.micronaut.crac.OrderedResource;
 import jakarta.inject.Singleton;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.crac.Context;
 import org.crac.Resource;
@@ -32,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * A priming that fails is logged and the snapshot goes on; priming is an optimisation.
  *
  * <p><strong>After each restore</strong> it calls {@link RestoreAware#afterRestore()} on every
- * restore-aware component of the deployment's graph: the key cache of each issuer, the SDK
- * clients, and then the {@link PublicationCheck}, which decides again against the restore's time
- * whether the signing keys may sign; if not, the restore fails, as a cold start would.
+ * restore-aware component of the deployment ({@link #restoreAware()}): the parts the assembly
+ * built (each issuer's key cache, the fetcher of issuer keys, the verifiers' challenges, the STS
+ * transport of IAM proofs, the policy table's cache), the restore-aware beans (the DynamoDB, KMS
+ * and STS clients, the challenges of {@code POST /challenge}), the generator of request ids, and
+ * last the {@link PublicationCheck}, which decides again against the restore's time whether the
+ * signing keys may sign; if not, the restore fails, as a cold start would.
  *
  * <p>Thread-safe: the hooks run while no request is in flight.
  */
@@ -85,28 +93,33 @@ public class SnapStartPriming implements OrderedResource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        for (RestoreAware component : restoreAware()) {
+        List<RestoreAware> components = restoreAware();
+        for (RestoreAware component : components) {
             component.afterRestore();
         }
-        LOG.info("snapstart restore: {} restore-aware components reset",
-                restoreAware().size());
+        LOG.info("snapstart restore: {} restore-aware components reset", components.size());
     }
 
     /**
-     * Every restore-aware component of the deployment's graph, in the order they are reset: the
-     * issuer key caches, the restore-aware beans, and the publication check last, so it decides
-     * on the fresh state.
+     * Every restore-aware component of the deployment, each once, in the order they are reset:
+     * the assembly's own parts, the restore-aware beans (by class name), the generator of
+     * request ids, and the publication check last, so it decides on the fresh state.
      */
     public List<RestoreAware> restoreAware() {
-        var components = new ArrayList<RestoreAware>();
-        assembly.issuerKeys().all().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(entry -> components.add(entry.getValue()));
+        Set<RestoreAware> components = Collections.newSetFromMap(new IdentityHashMap<>());
+        var ordered = new ArrayList<RestoreAware>();
+        Consumer<RestoreAware> add = component -> {
+            if (components.add(component)) {
+                ordered.add(component);
+            }
+        };
+        assembly.restoreAware().forEach(add);
         beans.getBeansOfType(RestoreAware.class).stream()
                 .sorted(Comparator.comparing(bean -> bean.getClass().getName()))
-                .forEach(components::add);
-        components.add(publicationCheck);
-        return List.copyOf(components);
+                .forEach(add);
+        add.accept(RequestIds.restoreAware());
+        add.accept(publicationCheck);
+        return List.copyOf(ordered);
     }
 
     /** The outcome of the last priming, if one ran. */

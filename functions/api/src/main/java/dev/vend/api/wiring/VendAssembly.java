@@ -2,6 +2,7 @@
 package dev.vend.api.wiring;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.vend.RestoreAware;
 import dev.vend.audit.AuditLog;
 import dev.vend.aws.DynamoDbClients;
 import dev.vend.aws.kms.KmsClients;
@@ -46,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +55,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds Vend's object graph from settings, without any framework, so the Lambda function, the
@@ -64,13 +67,20 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * @param policies the policy store
  * @param keys the signing keys
  * @param service the vending service
- * @param issuerKeys the key caches of every issuer, for SnapStart's restore hook
+ * @param restoreAware the restore-aware parts the graph holds, for SnapStart's restore hook: the
+ *     key cache of each issuer (by issuer id), the fetcher of issuer keys, the challenges the
+ *     verifiers consume, the STS transport of IAM proofs and the policy table's cache. The SDK
+ *     clients are not among them: whoever supplies them (the Micronaut factory) renews them.
  */
 public record VendAssembly(VendSettings settings, IssuerRegistry issuers, PolicyStore policies,
-        KeyRing keys, TokenVendingService service, IssuerKeys issuerKeys) {
+        KeyRing keys, TokenVendingService service, List<RestoreAware> restoreAware) {
 
     /** The classpath resource holding the embedded default issuer registry. */
     public static final String DEFAULT_ISSUERS = "dev/vend/api/default-issuers.yaml";
+
+    public VendAssembly {
+        restoreAware = List.copyOf(restoreAware);
+    }
 
     /**
      * The environment a graph is built in.
@@ -93,13 +103,53 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
     }
 
     /**
+     * Where the graph gets its AWS SDK clients. Each supplier is called only when the
+     * configuration needs its client, and the graph keeps what it returns: a supplier whose
+     * client must not cross a SnapStart restore returns a stand-in that renews it
+     * ({@code RestoreAwareClient}).
+     *
+     * @param kms the KMS client, asked for when KMS keys are configured
+     * @param dynamoDb the DynamoDB client, asked for when a policy table is set
+     * @param sts the STS client of {@code AssumeRole}, asked for on the first AWS credentials
+     *     vended
+     */
+    public record Clients(Supplier<KmsClient> kms, Supplier<DynamoDbClient> dynamoDb,
+            Supplier<StsClient> sts) {
+
+        public Clients {
+            Objects.requireNonNull(kms, "kms");
+            Objects.requireNonNull(dynamoDb, "dynamoDb");
+            Objects.requireNonNull(sts, "sts");
+        }
+
+        /**
+         * Clients with Vend's settings, each built when the graph asks for it (once) and kept
+         * for the life of the graph; the STS endpoint comes from the SDK's own configuration
+         * ({@code AWS_ENDPOINT_URL_STS}) or the region's.
+         */
+        static Clients defaults(VendSettings settings) {
+            return new Clients(() -> KmsClients.create(kmsEndpoint(settings)),
+                    () -> DynamoDbClients.create(dynamoDbEndpoint(settings)),
+                    () -> StsCredentialsVendor.clientBuilder(null).build());
+        }
+
+        Clients withKms(Supplier<KmsClient> replacement) {
+            return new Clients(replacement, dynamoDb, sts);
+        }
+
+        Clients withDynamoDb(Supplier<DynamoDbClient> replacement) {
+            return new Clients(kms, replacement, sts);
+        }
+    }
+
+    /**
      * Builds and checks the graph.
      *
      * @throws InvalidConfigurationException listing every configuration problem
      * @throws dev.vend.policy.PolicyException listing every policy problem
      */
     public static VendAssembly build(VendSettings settings, Environment env) {
-        return build(settings, env, () -> KmsClients.create(kmsEndpoint(settings)));
+        return build(settings, env, Clients.defaults(settings));
     }
 
     /**
@@ -114,7 +164,7 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
      */
     public static VendAssembly build(VendSettings settings, Environment env,
             Supplier<KmsClient> kms) {
-        return build(settings, env, kms, () -> DynamoDbClients.create(dynamoDbEndpoint(settings)));
+        return build(settings, env, Clients.defaults(settings).withKms(kms));
     }
 
     /**
@@ -129,37 +179,85 @@ public record VendAssembly(VendSettings settings, IssuerRegistry issuers, Policy
      */
     public static VendAssembly build(VendSettings settings, Environment env,
             Supplier<KmsClient> kms, Supplier<DynamoDbClient> dynamoDb) {
+        return build(settings, env,
+                Clients.defaults(settings).withKms(kms).withDynamoDb(dynamoDb));
+    }
+
+    /**
+     * Builds and checks the graph with the given SDK clients: KMS when {@code vend.signing-keys}
+     * is set (public keys are fetched here, once per key, so before a SnapStart snapshot),
+     * DynamoDB when {@code vend.policy-table} is set, STS on the first AWS credentials vended.
+     *
+     * @throws InvalidConfigurationException listing every configuration problem
+     * @throws dev.vend.policy.PolicyException listing every policy problem
+     * @throws dev.vend.verify.VendingFailure (transient) if KMS is throttled or unreachable
+     */
+    public static VendAssembly build(VendSettings settings, Environment env, Clients clients) {
         Checked checked = check(settings);
-        CloudTrust cloud = checked.cloud();
         IssuerRegistry issuers = checked.issuers();
         var limits = new PolicyCompiler.Limits(settings.issuerUrl(),
                 Duration.ofSeconds(settings.maxLifetimeSeconds()));
         PolicyStore policies = policyStore(settings, new PolicyCompiler(issuers, limits), env,
-                dynamoDb);
-        KeyRing keys = loadKeys(settings, kms, env.metrics());
+                clients.dynamoDb());
+        KeyRing keys = loadKeys(settings, clients.kms(), env.metrics());
         keys.checkPublication(env.clock().instant(), limits.maxLifetime());
 
         var issuerKeys = IssuerKeys.forRegistry(issuers, env.fetcher(), env.clock(),
                 JwksCache.Timing.defaults(), env.metrics());
-        var oidc = new OidcVerifier(new OidcVerifierConfig(issuerKeys, env.singleUse(), env.clock()));
         var challenges = new Challenges(env.singleUse(), env.clock());
+        var awsConfig = awsConfig(settings, checked.cloud(), challenges, env);
+        var service = new TokenVendingService(new TokenVendingService.Parts(
+                verifiers(checked, issuerKeys, challenges, awsConfig, env),
+                new PolicyEngine(policies),
+                new TokenIssuer(settings.issuerUrl(), keys, env.clock(),
+                        StsCredentialsVendor.lazy(clients.sts(), env.metrics())),
+                env.auditLog(), env.clock()));
+        return new VendAssembly(settings, issuers, policies, keys, service,
+                restoreAware(issuerKeys, env.fetcher(), challenges, awsConfig.sts(), policies));
+    }
+
+    private static VerifierRegistry verifiers(Checked checked, IssuerKeys issuerKeys,
+            Challenges challenges, AwsVerifierConfig awsConfig, Environment env) {
+        CloudTrust cloud = checked.cloud();
+        var oidc = new OidcVerifier(new OidcVerifierConfig(issuerKeys, env.singleUse(),
+                env.clock()));
         var gce = new GceVerifier(new GceVerifierConfig(issuerKeys, challenges, env.clock()));
         // Without configured intermediates, Azure proofs fail closed (docs/adr/0009).
         var azure = new AzureVerifier(new AzureVerifierConfig(cloud.azureRoots(),
                 cloud.azureIntermediates(), challenges, env.clock()));
-        // Vend's issuer URL is its server id; DSA and RSA-1024 documents only where opted in.
-        var awsConfig = new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
+        return new VerifierRegistry(checked.issuers(), List.of(oidc, gce, azure,
+                new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig)));
+    }
+
+    /**
+     * What the AWS verifiers need: Vend's issuer URL is their server id, and DSA and RSA-1024
+     * documents pass only where the deployment opted in.
+     */
+    private static AwsVerifierConfig awsConfig(VendSettings settings, CloudTrust cloud,
+            Challenges challenges, Environment env) {
+        return new AwsVerifierConfig(challenges, env.clock(), settings.issuerUrl(),
                 AwsVerifierConfig.stsHosts(cloud.stsEndpoint()), cloud.stsEndpoint(),
                 AwsVerifierConfig.httpsTransport(cloud.stsEndpoint()), cloud.legacyForms(),
                 cloud.regionCertificates(), env.metrics());
-        var service = new TokenVendingService(new TokenVendingService.Parts(
-                new VerifierRegistry(issuers, List.of(oidc, gce, azure,
-                        new AwsIamVerifier(awsConfig), new Ec2BundleVerifier(awsConfig))),
-                new PolicyEngine(policies),
-                new TokenIssuer(settings.issuerUrl(), keys, env.clock(), StsCredentialsVendor.lazy(
-                        () -> StsCredentialsVendor.clientBuilder(null).build(), env.metrics())),
-                env.auditLog(), env.clock()));
-        return new VendAssembly(settings, issuers, policies, keys, service, issuerKeys);
+    }
+
+    /**
+     * The graph's own restore-aware parts, in the order the restore hook resets them; the
+     * policy store is one when it caches what it read (the DynamoDB table's).
+     */
+    private static List<RestoreAware> restoreAware(IssuerKeys issuerKeys, HttpsFetcher fetcher,
+            Challenges challenges, AwsVerifierConfig.StsTransport sts, PolicyStore policies) {
+        var parts = new ArrayList<RestoreAware>();
+        issuerKeys.all().entrySet().stream()
+                .sorted(Comparator.comparing(Map.Entry::getKey))
+                .forEach(entry -> parts.add(entry.getValue()));
+        parts.add(fetcher);
+        parts.add(challenges);
+        parts.add(sts);
+        if (policies instanceof RestoreAware cache) {
+            parts.add(cache);
+        }
+        return parts;
     }
 
     /** The settings once checked: the cloud trust and the issuer registry they name. */

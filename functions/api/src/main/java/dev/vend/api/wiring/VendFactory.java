@@ -8,6 +8,7 @@ import dev.vend.audit.MetricsAuditLog;
 import dev.vend.aws.DynamoDbClients;
 import dev.vend.aws.kms.KmsClients;
 import dev.vend.aws.singleuse.DynamoDbSingleUseStore;
+import dev.vend.aws.sts.StsCredentialsVendor;
 import dev.vend.challenge.Challenges;
 import dev.vend.issue.KeyRing;
 import dev.vend.metrics.RequestMetrics;
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds the object graph once per execution environment. The assembly is a {@link Context}
@@ -108,13 +110,26 @@ public class VendFactory {
                 () -> KmsClients.create(endpoint), clock);
     }
 
+    /**
+     * The STS client that vends AWS credentials ({@code AssumeRole}): built on the first
+     * credentials vended (priming vends none), and dropped with its connections and credentials
+     * after a restore. Its endpoint comes from the SDK's own configuration
+     * ({@code AWS_ENDPOINT_URL_STS}) or the region's.
+     */
+    @Singleton
+    RestoreAwareClient<StsClient> stsClient(Clock clock) {
+        return new RestoreAwareClient<>("sts", StsClient.class,
+                () -> StsCredentialsVendor.clientBuilder(null).build(), clock);
+    }
+
     @Context
     VendAssembly assembly(VendSettings settings, Clock clock, SingleUseStore singleUse,
             AuditLog auditLog, HttpsFetcher fetcher, RequestMetrics metrics,
-            RestoreAwareClient<KmsClient> kms, RestoreAwareClient<DynamoDbClient> dynamoDb) {
+            RestoreAwareClient<KmsClient> kms, RestoreAwareClient<DynamoDbClient> dynamoDb,
+            RestoreAwareClient<StsClient> sts) {
         return VendAssembly.build(settings,
                 new VendAssembly.Environment(clock, singleUse, auditLog, fetcher, metrics),
-                kms::client, dynamoDb::client);
+                new VendAssembly.Clients(kms::client, dynamoDb::client, sts::client));
     }
 
     @Singleton

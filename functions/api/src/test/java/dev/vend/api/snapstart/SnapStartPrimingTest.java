@@ -12,7 +12,9 @@ import dev.vend.RestoreAware;
 import dev.vend.api.lambda.VendLambdaHandler;
 import dev.vend.audit.AuditEvent;
 import dev.vend.audit.AuditLog;
+import dev.vend.challenge.Challenges;
 import dev.vend.testsupport.TestOidcIssuer;
+import dev.vend.vend.RequestIds;
 import dev.vend.verify.HttpsFetcher;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.JwksCache;
@@ -45,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * application context, with a remote (HTTPS) issuer so there is key freshness to lose, and a
  * clock that moves two hours between snapshot and restore. Field case BUG-26 as adapted: KMS and
  * static public keys may be kept; credentials, connections, clocks, JWKS freshness and key-state
- * decisions may not.
+ * decisions may not. Which state each component holds is found independently, by reflection, in
+ * {@link RestoreSensitiveStateTest}; here, what priming does and what the hook list holds.
  */
 class SnapStartPrimingTest {
 
@@ -59,6 +62,7 @@ class SnapStartPrimingTest {
     Path dir;
 
     private TestOidcIssuer issuer;
+    private HttpsFetcher fetcher;
     private ApplicationContext context;
     private VendLambdaHandler handler;
     private final MovableClock clock = new MovableClock(SNAPSHOT_TIME);
@@ -68,6 +72,7 @@ class SnapStartPrimingTest {
     @BeforeEach
     void start() throws Exception {
         issuer = TestOidcIssuer.start();
+        fetcher = new HttpsFetcher(issuer.sslContext(), Duration.ofSeconds(3));
         Path issuers = Files.writeString(dir.resolve("issuers.yaml"), """
                 issuers:
                   - id: ci
@@ -98,8 +103,7 @@ class SnapStartPrimingTest {
         context = ApplicationContext.builder()
                 .environments("function", "lambda", "test")
                 .properties(properties)
-                .singletons(clock, recording, singleUse,
-                        new HttpsFetcher(issuer.sslContext(), Duration.ofSeconds(3)))
+                .singletons(clock, recording, singleUse, fetcher)
                 .start();
         handler = new VendLambdaHandler(context);
     }
@@ -111,44 +115,35 @@ class SnapStartPrimingTest {
     }
 
     @Test
-    void restoreAwareWhenListedThenNamesEveryIssuerCacheTheSdkClientAndThePublicationCheck() {
+    void restoreAwareWhenListedThenEachComponentOnceAndThePublicationCheckLast() {
         List<RestoreAware> components = context.getBean(SnapStartPriming.class).restoreAware();
 
         assertThat(components.get(0)).isInstanceOf(JwksCache.class);
         assertThat(components).filteredOn(JwksCache.class::isInstance).hasSize(1);
         assertThat(components).filteredOn(RestoreAwareClient.class::isInstance)
-                .hasSize(context.getBeansOfType(RestoreAwareClient.class).size())
                 .extracting(client -> ((RestoreAwareClient<?>) client).name())
-                .contains("dynamodb");
+                .containsExactlyInAnyOrder("dynamodb", "kms", "sts");
+        assertThat(components).contains(fetcher);
+        // One for the verifiers, which consume them; one for POST /challenge, which issues them.
+        assertThat(components).filteredOn(Challenges.class::isInstance).hasSize(2);
+        assertThat(components).contains(RequestIds.restoreAware());
+        assertThat(components).doesNotHaveDuplicates();
         assertThat(components.get(components.size() - 1)).isInstanceOf(PublicationCheck.class);
         assertThat(components).filteredOn(PublicationCheck.class::isInstance).hasSize(1);
     }
 
     @Test
-    void afterRestoreWhenStateWasCapturedBeforeTheSnapshotThenNoComponentKeepsIt() {
-        // given: a request before the snapshot captures fetch times and a decision (the SDK
-        // client is never built here: no table is configured; RestoreAwareClientTest covers it)
+    void afterRestoreWhenTheClockMovedThenThePublicationIsCheckedAgainAtTheRestoresTime() {
         assertThat(vend("workload-1").getStatusCode()).isEqualTo(200);
-        var priming = context.getBean(SnapStartPriming.class);
-        assertThat(priming.restoreAware()).filteredOn(c -> !(c instanceof RestoreAwareClient))
-                .allSatisfy(component -> assertThat(component.restoreState())
-                        .contains(SNAPSHOT_TIME.toString()));
-
-        // when
         var simulator = context.getBean(CheckpointSimulator.class);
         simulator.runBeforeCheckpoint();
         clock.set(RESTORE_TIME);
+
         simulator.runAfterRestore();
 
-        // then
-        assertThat(priming.restoreAware()).allSatisfy(component ->
-                assertThat(component.restoreState())
-                        .as(component.getClass().getSimpleName())
-                        .doesNotContain(SNAPSHOT_TIME.toString()));
-        assertThat(priming.restoreAware()).filteredOn(c -> !(c instanceof PublicationCheck))
-                .allSatisfy(c -> assertThat(c.restoreState()).isEqualTo("none"));
-        assertThat(priming.restoreAware()).filteredOn(c -> c instanceof PublicationCheck)
-                .singleElement().satisfies(check -> assertThat(check.restoreState())
+        assertThat(context.getBean(SnapStartPriming.class).restoreAware())
+                .filteredOn(PublicationCheck.class::isInstance).singleElement()
+                .satisfies(check -> assertThat(check.restoreState())
                         .isEqualTo("key publication checked_at=" + RESTORE_TIME));
     }
 
@@ -163,8 +158,11 @@ class SnapStartPrimingTest {
         assertThat(audit).isEmpty();
         assertThat(singleUse.calls()).isZero();
         assertThat(issuer.discoveryFetches() + issuer.jwksFetches()).isEqualTo(fetchesBefore);
+        // The generator of request ids is the process's, so priming's own requests made it;
+        // the restore hook makes it anew (RestoreSensitiveStateTest).
         assertThat(priming.restoreAware())
                 .filteredOn(c -> !(c instanceof PublicationCheck))
+                .filteredOn(c -> c != RequestIds.restoreAware())
                 .allSatisfy(c -> assertThat(c.restoreState()).isEqualTo("none"));
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.aws.policy;
 
+import dev.vend.RestoreAware;
 import dev.vend.aws.AwsFailures;
 import dev.vend.metrics.Metric;
 import dev.vend.metrics.Metrics;
@@ -52,7 +53,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * copy the failure is thrown, {@link FailureKind#TRANSIENT} (503). A permanent error (access
  * denied, table not found, validation) is thrown and empties the whole cache, so no stale copy
  * ever answers after it (field case BUG-28 D). At most {@link #MAX_PARTITIONS} partitions are
- * kept; the least recently used goes first.
+ * kept; the least recently used goes first. After a SnapStart restore the whole cache is
+ * dropped ({@link #afterRestore()}): its ages were measured from the snapshot's time, and a copy
+ * from before the snapshot never answers, fresh or stale (field case BUG-26).
  *
  * <p><strong>Metrics.</strong> Each lookup records into the request's {@link Metrics}
  * {@link Metric#POLICY_CACHE_HIT} when a fresh copy answers, else {@link Metric#POLICY_CACHE_MISS}
@@ -68,7 +71,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *
  * <p>Thread-safe if the client is (SDK clients are). The caller owns the client and closes it.
  */
-public final class DynamoDbPolicyStore implements PolicyStore {
+public final class DynamoDbPolicyStore implements PolicyStore, RestoreAware {
 
     /** How long a partition's candidates are used without asking DynamoDB again. */
     public static final Duration FRESH = Duration.ofSeconds(30);
@@ -163,6 +166,23 @@ public final class DynamoDbPolicyStore implements PolicyStore {
             return cached.policies();
         }
         return refresh(key, cached, now);
+    }
+
+    /** Drops every cached partition; the next lookup of each queries the table again. */
+    @Override
+    public void afterRestore() {
+        forgetAll();
+    }
+
+    /** How many partitions are cached and when the oldest was fetched. */
+    @Override
+    public String restoreState() {
+        synchronized (cache) {
+            return cache.values().stream().map(Entry::fetchedAt).min(Instant::compareTo)
+                    .map(oldest -> "policy cache of " + cache.size() + " partition(s): "
+                            + "oldest fetched_at=" + oldest)
+                    .orElse(NOTHING_CAPTURED);
+        }
     }
 
     @Override

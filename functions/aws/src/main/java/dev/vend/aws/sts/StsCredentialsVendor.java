@@ -80,12 +80,12 @@ public final class StsCredentialsVendor implements CredentialsVendor {
     }
 
     /**
-     * A vendor whose STS client is built on the first AssumeRole, never before: SnapStart
-     * priming vends access tokens only, so no STS connection or resolved credentials are ever in
-     * a snapshot (field case BUG-26). The endpoint comes from the SDK's own configuration
-     * ({@code AWS_ENDPOINT_URL_STS}, {@code aws.endpointUrlSts}) or the region's. Thread-safe.
+     * A vendor whose STS client is asked for on the first AssumeRole, never before: SnapStart
+     * priming vends access tokens only, so no STS connection or resolved credentials are in a
+     * snapshot (field case BUG-26). The client is kept from then on; the deployment hands in a
+     * stand-in that builds a new client after each restore. Thread-safe.
      *
-     * @param client builds the client once
+     * @param client supplies the client; asked once
      */
     public static CredentialsVendor lazy(Supplier<StsClient> client) {
         return lazy(client, Metrics.none());
@@ -94,7 +94,7 @@ public final class StsCredentialsVendor implements CredentialsVendor {
     /**
      * As {@link #lazy(Supplier)}, recording each {@code AssumeRole} call's duration.
      *
-     * @param client builds the client once
+     * @param client supplies the client; asked once
      * @param metrics where each call's duration is recorded
      */
     public static CredentialsVendor lazy(Supplier<StsClient> client, Metrics metrics) {

@@ -14,6 +14,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.vend.RestoreAware;
 import dev.vend.aws.policy.PolicyTableSync.Source;
 import dev.vend.policy.Decision;
 import dev.vend.policy.Policy;
@@ -224,6 +225,23 @@ abstract class DynamoDbPolicyStoreContract {
         delete(partition(), "gh-deploy");
 
         assertDenied(evaluate(store()), DenialReason.NO_MATCHING_POLICY);
+    }
+
+    // BUG-26: a copy cached before a SnapStart snapshot never answers after the restore.
+
+    @Test
+    void afterRestoreWhenAPolicyWasCachedThenTheNextLookupQueriesTheTableAgain() {
+        put(github("gh-deploy", owner, "123", ""));
+        var store = store();
+        assertAllowedBy(evaluate(store), "gh-deploy");
+        assertThat(store.restoreState()).isEqualTo(
+                "policy cache of 1 partition(s): oldest fetched_at=" + T0);
+
+        delete(partition(), "gh-deploy");
+        store.afterRestore();
+
+        assertThat(store.restoreState()).isEqualTo(RestoreAware.NOTHING_CAPTURED);
+        assertDenied(evaluate(store), DenialReason.NO_MATCHING_POLICY);
     }
 
     @Test

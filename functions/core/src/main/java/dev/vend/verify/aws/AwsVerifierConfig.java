@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
+import dev.vend.RestoreAware;
 import dev.vend.challenge.Challenges;
 import dev.vend.metrics.Metric;
 import dev.vend.metrics.Metrics;
@@ -233,13 +234,27 @@ public record AwsVerifierConfig(Challenges challenges, Clock clock, String serve
         }
     }
 
-    /** Sends a rebuilt request to STS. Implementations are thread-safe. */
+    /**
+     * Sends a rebuilt request to STS. Implementations are thread-safe. A transport that keeps
+     * connections open between requests drops them after a SnapStart restore; one that keeps
+     * nothing, as a test's, need not override the restore hooks.
+     */
     @FunctionalInterface
-    public interface StsTransport {
+    public interface StsTransport extends RestoreAware {
         /**
          * @throws VendingFailure (transient) when STS can not be reached in time
          */
         StsReply send(StsRequest request);
+
+        /** Keeps nothing, so drops nothing. */
+        @Override
+        default void afterRestore() {
+        }
+
+        @Override
+        default String restoreState() {
+            return NOTHING_CAPTURED;
+        }
     }
 
     private static Set<String> defaultStsHosts() {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
-import dev.vend.Lazy;
+import dev.vend.Renewable;
 import dev.vend.verify.CappedBody;
 import dev.vend.verify.VendingFailure;
 import java.io.IOException;
@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * address is reachable through it; the JDK client derives the {@code Host} header from the URL,
  * so the host sent is the host signed. The HTTP client, and with it the JVM's TLS context, is
  * made on the first proof: a deployment that takes no AWS proofs never loads them.
+ *
+ * <p>The HTTP client keeps its connections to STS open between proofs, so it is forgotten after
+ * each SnapStart restore ({@link #afterRestore()}) and the first proof after a restore makes a
+ * new one with the same trust, timeouts and redirect rule (field case BUG-26). Thread-safe.
  */
 final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
 
@@ -38,7 +42,7 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
     private final Set<String> hosts;
     private final AwsVerifierConfig.@Nullable StsEndpoint endpoint;
     private final Duration timeout;
-    private final Lazy<HttpClient> client;
+    private final Renewable<HttpClient> client;
 
     HttpsStsTransport(Set<String> hosts, AwsVerifierConfig.@Nullable StsEndpoint endpoint) {
         this(hosts, endpoint, HttpsStsTransport::defaultContext, AwsVerifierConfig.STS_TIMEOUT);
@@ -55,8 +59,22 @@ final class HttpsStsTransport implements AwsVerifierConfig.StsTransport {
         this.hosts = Set.copyOf(hosts);
         this.endpoint = endpoint;
         this.timeout = timeout;
-        this.client = new Lazy<>(() -> HttpClient.newBuilder().sslContext(trust.get())
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build());
+        this.client = new Renewable<>("sts proof http client", () -> HttpClient.newBuilder()
+                .sslContext(trust.get())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(timeout)
+                .build());
+    }
+
+    /** Forgets the HTTP client and its connections; the next proof makes a new client. */
+    @Override
+    public void afterRestore() {
+        client.afterRestore();
+    }
+
+    @Override
+    public String restoreState() {
+        return client.restoreState();
     }
 
     private static SSLContext defaultContext() {

@@ -4,9 +4,11 @@ package dev.vend.verify.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.vend.RestoreAware;
 import dev.vend.testsupport.Fault;
 import dev.vend.testsupport.FaultProxy;
 import dev.vend.testsupport.TestCa;
+import dev.vend.testsupport.TestOidcIssuer;
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.VendingFailure;
 import java.net.URI;
@@ -130,6 +132,51 @@ class HttpsStsTransportTest {
                 () -> transport.send(request()));
 
         assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+    }
+
+    @Test
+    void afterRestoreWhenAConnectionWasPooledThenTheNextSendOpensANewOne() {
+        // Any HTTPS server that keeps connections open shows the pool; this one answers 404.
+        try (TestOidcIssuer server = TestOidcIssuer.start()) {
+            String host = server.issuerUri().getAuthority();
+            var pooled = new HttpsStsTransport(Set.of(host), null, server.sslContext(), PATIENT);
+            var request = new AwsVerifierConfig.StsRequest(host, Map.of(), "Action=x");
+            pooled.send(request);
+            pooled.send(request);
+            assertThat(server.connections()).isEqualTo(1);
+
+            pooled.afterRestore();
+            assertThat(pooled.restoreState()).isEqualTo(RestoreAware.NOTHING_CAPTURED);
+            AwsVerifierConfig.StsReply reply = pooled.send(request);
+
+            assertThat(reply.status()).isEqualTo(404);
+            assertThat(server.connections()).isEqualTo(2);
+            assertThat(pooled.restoreState()).isEqualTo("sts proof http client held");
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void afterRestoreWhenHeadersNeverComeThenTheClientMadeNextStillTimesOut() {
+        transport.afterRestore();
+        sts.inject(Fault.delay(Duration.ofSeconds(5)));
+
+        VendingFailure failure = catchThrowableOfType(VendingFailure.class,
+                () -> transport.send(request()));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+    }
+
+    @Test
+    void sendWhenOffTheAllowlistAfterRestoreThenStillRefused() {
+        transport.afterRestore();
+
+        VendingFailure failure = catchThrowableOfType(VendingFailure.class,
+                () -> transport.send(new AwsVerifierConfig.StsRequest("sts.example.com",
+                        Map.of(), "Action=GetCallerIdentity")));
+
+        assertThat(failure.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(sts.requests()).isZero();
     }
 
     private HttpsStsTransport patientTransport() {
