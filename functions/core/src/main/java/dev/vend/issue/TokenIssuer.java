@@ -12,6 +12,7 @@ import dev.vend.model.IssuedToken;
 import dev.vend.model.TokenTypes;
 import dev.vend.model.VerifiedIdentity;
 import dev.vend.policy.Entitlement;
+import dev.vend.vend.RequestIds;
 import dev.vend.verify.VendingFailure;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,7 +90,7 @@ public final class TokenIssuer {
         if (!expiry.isAfter(now)) {
             throw VendingFailure.permanent("active key's publication ends now", null);
         }
-        String jti = UUID.randomUUID().toString();
+        String jti = RequestIds.nextUuid().toString();
         JWTClaimsSet claims = claims(identity, entitlement, now, expiry, jti);
         var header = new JWSHeader.Builder(key.algorithm())
                 .type(ACCESS_TOKEN_TYPE).keyID(key.keyId()).build();

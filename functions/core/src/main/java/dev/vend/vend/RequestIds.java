@@ -3,12 +3,15 @@ package dev.vend.vend;
 
 import dev.vend.Renewable;
 import dev.vend.RestoreAware;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.UUID;
 
 /**
- * Request ids: 32 lowercase hex characters, always the same length. They are drawn from one
- * process-wide random generator, made on the first id and made anew on the first id after each
+ * Request ids: 32 lowercase hex characters, always the same length; and the random UUIDs Vend
+ * puts in its tokens ({@code jti}) and single-use records. Both are drawn from one process-wide
+ * random generator, made on the first id and made anew on the first id after each
  * SnapStart restore, so environments restored from one snapshot do not start from one
  * generator's state. SnapStart's restore hook reaches that generator through
  * {@link #restoreAware()}. Thread-safe.
@@ -29,6 +32,20 @@ public final class RequestIds {
         byte[] bytes = new byte[LENGTH / 2];
         RANDOM.get().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * A random (version 4) UUID, as {@link UUID#randomUUID()} makes, but from the generator that
+     * is made anew after each restore: the JDK's own generator behind {@code randomUUID} is made
+     * once per process, before the snapshot, and would be shared by every restored environment.
+     */
+    public static UUID nextUuid() {
+        byte[] bytes = new byte[16];
+        RANDOM.get().nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40);
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+        var buffer = ByteBuffer.wrap(bytes);
+        return new UUID(buffer.getLong(), buffer.getLong());
     }
 
     /**

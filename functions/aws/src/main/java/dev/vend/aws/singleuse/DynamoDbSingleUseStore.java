@@ -4,12 +4,12 @@ package dev.vend.aws.singleuse;
 import dev.vend.aws.AwsFailures;
 import dev.vend.metrics.Metric;
 import dev.vend.metrics.Metrics;
+import dev.vend.vend.RequestIds;
 import dev.vend.verify.SingleUseStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * <p><strong>Retries.</strong> The SDK retries an attempt whose response was lost (a timeout, a
  * 500). Had that attempt's write gone through, the retry would fail its condition and report a
  * replay for the first use. So the condition also accepts an item that carries this call's
- * {@value #CONSUME_ID}; no other call can know it (a random UUID from {@code SecureRandom}).
+ * {@value #CONSUME_ID}; no other call can know it (a random UUID from
+ * {@code RequestIds.nextUuid()}, whose generator is made anew after a SnapStart restore).
  *
  * <p><strong>Keys.</strong> Stored as given, not hashed, so operators can read the table. Keys
  * are namespaced by the caller ({@code jti:<issuer id>:<jti>}, {@code challenge:<nonce>}) and
@@ -137,7 +138,7 @@ public final class DynamoDbSingleUseStore implements SingleUseStore {
     }
 
     private PutItemRequest conditionalPut(String key, Instant expiresAt, Instant now) {
-        var consumeId = AttributeValue.fromS(UUID.randomUUID().toString());
+        var consumeId = AttributeValue.fromS(RequestIds.nextUuid().toString());
         var item = Map.of(
                 PARTITION_KEY, AttributeValue.fromS(key),
                 EXPIRES_AT, epochSeconds(secondsRoundedUp(expiresAt)),
