@@ -11,11 +11,13 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A dependency of {@code POST /token}, in pipeline order: the issuer's key set (verify), the
- * single-use store (verify consumes the {@code jti}), the policy store (evaluate), and KMS or
- * STS (issue). Each names the proxy and operation its faults go to, its cache (if any) with the
- * ages that put a copy within or past its stale limit, the longest one call may take, its
- * service's throttling answers, and a bad input Vend refuses before calling it.
+ * A dependency of {@code POST /token}, in pipeline order: the issuer's key set or, for an AWS
+ * IAM proof, STS {@code GetCallerIdentity} (verify), the single-use store (verify consumes the
+ * {@code jti} or the challenge), the policy store (evaluate), and KMS or STS {@code AssumeRole}
+ * (issue). Each names the proxy and operation its faults go to, the request that meets them,
+ * its cache (if any) with the ages that put a copy within or past its stale limit, the longest
+ * one call may take, its service's throttling (and service fault) answers, and a bad input Vend
+ * refuses before calling it.
  */
 enum Dependency {
 
@@ -25,6 +27,17 @@ enum Dependency {
                     new FaultMode("throttling (HTTP 503)", Fault.httpStatus(503))),
             new BadInput("a subject token that is not a JWS", "malformed_token",
                     vend -> vend.formFor("not-a-jws", FaultyDeployment.API))),
+    IAM_PROOF("STS GetCallerIdentity (IAM proof)", "GetCallerIdentity", 0, Deadlines.STS_PROOF,
+            vend -> vend.iamStsProxy, null,
+            List.of(new FaultMode("throttling (HTTP 400 Throttling)", Fault.stsThrottling()),
+                    new FaultMode("throttling (HTTP 400 RequestLimitExceeded)",
+                            Fault.stsError(400, "RequestLimitExceeded")),
+                    new FaultMode("service fault (HTTP 503 ServiceUnavailable)",
+                            Fault.stsError(503, "ServiceUnavailable")),
+                    new FaultMode("service fault (HTTP 500 InternalFailure)",
+                            Fault.stsError(500, "InternalFailure"))),
+            new BadInput("an IAM proof signed 20 minutes ago", "expired",
+                    vend -> vend.iamProofForm(vend.clock.instant().minus(Duration.ofMinutes(20))))),
     SINGLE_USE_STORE("single-use store", "PutItem", 1, Deadlines.AWS_CALL,
             vend -> vend.dynamoDbProxy, null, dynamoDbThrottling(),
             new BadInput("an expired proof", "expired", vend -> vend.formFor(
@@ -41,7 +54,7 @@ enum Dependency {
             new BadInput("an audience no policy entitles", "audience_not_entitled",
                     vend -> vend.formFor(vend.proof("1001", "123").sign(),
                             "https://unknown.example.com"))),
-    STS("STS (AssumeRole)", "AssumeRole", 3, Deadlines.AWS_CALL,
+    STS("STS AssumeRole", "AssumeRole", 3, Deadlines.AWS_CALL,
             vend -> vend.stsProxy(), null,
             List.of(new FaultMode("throttling (Throttling)", Fault.stsThrottling())),
             new BadInput("AWS credentials for a proof no AWS policy entitles",
@@ -116,9 +129,17 @@ enum Dependency {
         return bound;
     }
 
-    /** Whether the request asks for AWS credentials (STS) rather than an access token. */
-    boolean asksAwsCredentials() {
-        return this == STS;
+    /**
+     * A request that meets this dependency: AWS credentials (STS {@code AssumeRole}), an access
+     * token for an IAM proof ({@code GetCallerIdentity}), else an access token for an OIDC token.
+     * An IAM proof's challenge is issued first, a write to the single-use table.
+     */
+    String request(Environment vend) {
+        return switch (this) {
+            case STS -> vend.awsCredentialsForm();
+            case IAM_PROOF -> vend.iamProofForm();
+            default -> vend.tokenForm();
+        };
     }
 
     /** The cache states a fault can meet: cold and warm where a cache exists. */
@@ -136,13 +157,14 @@ enum Dependency {
                 : ages.pastStaleLimit();
     }
 
-    /** Unavailable, slow, and each throttling answer of the service. */
+    /** Unavailable, slow, and each throttling or service fault answer of the service. */
     List<FaultMode> faults(Duration slow) {
         var modes = new ArrayList<FaultMode>();
         modes.add(new FaultMode("unavailable (connection reset)", Fault.reset()));
         modes.add(new FaultMode("slow (no answer for " + slow.toSeconds() + " s)",
                 Fault.delay(slow)));
-        if (this == JWKS) {
+        if (this == JWKS || this == IAM_PROOF) {
+            // Both are read with the JDK client, whose own timeout ends at the response head.
             modes.add(new FaultMode("slow (body stalls for " + slow.toSeconds() + " s)",
                     Fault.stallBody(slow)));
         }
