@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * each service's real error shape, as its SDK parses it:
  * <ul>
  *   <li>DynamoDB (JSON 1.0): HTTP 400, {@code __type} ending in
- *       {@code #ProvisionedThroughputExceededException} or {@code #ThrottlingException};</li>
+ *       {@code #ProvisionedThroughputExceededException} or {@code #ThrottlingException}, or any
+ *       status and code ({@link #dynamoDbError});</li>
  *   <li>KMS (JSON 1.1): HTTP 400, {@code __type: ThrottlingException};</li>
  *   <li>STS (query protocol): HTTP 400, an XML {@code ErrorResponse} with code
  *       {@code Throttling}, or any status and code ({@link #stsError});</li>
@@ -140,6 +141,16 @@ public final class Fault {
         return named(answer(400, "application/x-amz-json-1.0",
                 "{\"__type\":\"" + namespace + code + "\",\"message\":\"" + AWS_MESSAGE + "\"}",
                 "x-amzn-ErrorType: " + code), code);
+    }
+
+    /**
+     * Any DynamoDB error in the JSON 1.0 protocol, for example 500 {@code InternalServerError}
+     * or 400 {@code AccessDeniedException}.
+     */
+    public static Fault dynamoDbError(int status, String code) {
+        return named(answer(status, "application/x-amz-json-1.0",
+                "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + code + "\",\"message\":\""
+                        + AWS_MESSAGE + "\"}", "x-amzn-ErrorType: " + code), code);
     }
 
     /** KMS throttling in the JSON 1.1 protocol: {@code ThrottlingException}. */

@@ -46,7 +46,7 @@ enum Dependency {
                             .expiresAt(vend.clock.instant().minus(Duration.ofMinutes(10)))
                             .sign(), FaultyDeployment.API))),
     POLICY_STORE("policy store", "Query", 2, Deadlines.AWS_CALL,
-            vend -> vend.dynamoDbProxy, policyAges(), dynamoDbThrottling(),
+            vend -> vend.dynamoDbProxy, policyAges(), policyStoreErrors(),
             new BadInput("a proof with a forged signature", "bad_signature",
                     vend -> vend.formFor(vend.forgedProof(), FaultyDeployment.API))),
     KMS("KMS", "Sign", 3, Deadlines.AWS_CALL, vend -> vend.kmsProxy, null,
@@ -61,8 +61,18 @@ enum Dependency {
                     "token_type_not_entitled",
                     vend -> vend.awsCredentialsForm(vend.proof("1001", "123").sign())));
 
-    /** One way to fail, as the matrix names it. */
-    record FaultMode(String label, Fault fault) {
+    /**
+     * One way to fail, as the matrix names it.
+     *
+     * @param staleCopyAnswers whether a cached copy within its stale limit may answer for it:
+     *     always for the key set (ADR 0004), only for throttling and timeouts for the policy
+     *     store (ADR 0011)
+     */
+    record FaultMode(String label, Fault fault, boolean staleCopyAnswers) {
+        FaultMode(String label, Fault fault) {
+            this(label, fault, true);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -160,7 +170,10 @@ enum Dependency {
     /** Unavailable, slow, and each throttling or service fault answer of the service. */
     List<FaultMode> faults(Duration slow) {
         var modes = new ArrayList<FaultMode>();
-        modes.add(new FaultMode("unavailable (connection reset)", Fault.reset()));
+        // ADR 0011: a reset after the request was sent is no timeout; the policy store's copy
+        // does not answer for it.
+        modes.add(new FaultMode("unavailable (connection reset)", Fault.reset(),
+                this != POLICY_STORE));
         modes.add(new FaultMode("slow (no answer for " + slow.toSeconds() + " s)",
                 Fault.delay(slow)));
         if (this == JWKS || this == IAM_PROOF) {
@@ -196,6 +209,14 @@ enum Dependency {
      */
     private static CacheAges jwksAges() {
         return new CacheAges(Duration.ofMinutes(35), Duration.ofMinutes(61));
+    }
+
+    /** DynamoDB's throttling, for which a stale copy answers, and a 5xx, for which none does. */
+    private static List<FaultMode> policyStoreErrors() {
+        var modes = new ArrayList<>(dynamoDbThrottling());
+        modes.add(new FaultMode("service fault (HTTP 500 InternalServerError)",
+                Fault.dynamoDbError(500, "InternalServerError"), false));
+        return modes;
     }
 
     private static List<FaultMode> dynamoDbThrottling() {
