@@ -58,13 +58,13 @@ import software.amazon.awssdk.regions.Region;
  * the stale limit where a cache exists.
  *
  * <p>Every case asserts: 503 with {@code Retry-After} and the constant body (or, within the stale
- * limit and for a fault the cache covers, 200 with the cached decision: any fault of the key
- * set, only throttling and timeouts of the policy store), no token in a refusal, exactly one audit event
- * ({@code error}/{@code transient}, or {@code allow} with the verified subject and the deciding
- * policy), that the fault was met, and that no later dependency (no single-use write after a
- * failed IAM proof, so its challenge is not consumed; no KMS {@code Sign}, no STS call after a
- * failed proof or policy step) was called. Bad input during an outage is refused with 400 before
- * the dependency is called.
+ * limit and for a fault the cache covers, 200 with the cached decision: any fault of the key set,
+ * only throttling and timeouts of the policy store), no token in a refusal, exactly one audit
+ * event ({@code error}/{@code transient}, or {@code allow} with the verified subject and the
+ * deciding policy), that the fault was met, and that no later dependency (no single-use write
+ * after a failed IAM proof, so its challenge is not consumed; no KMS {@code Sign}, no STS call
+ * after a failed proof or policy step) was called. Bad input during an outage is refused with 400
+ * before the dependency is called.
  *
  * <p><strong>Deadlines are preemptive.</strong> Each request runs on a thread of its own, and the
  * test waits for its answer only as long as docs/faults.md allows it: a faulted request the
