@@ -3,10 +3,16 @@ package dev.vend.aws;
 
 import dev.vend.verify.FailureKind;
 import dev.vend.verify.VendingFailure;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -24,6 +30,11 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
  * (I/O, timeouts, credentials not loadable yet) are {@link FailureKind#TRANSIENT}; every other
  * service error (access denied, resource not found, validation, unrecognised client) is
  * {@link FailureKind#PERMANENT}.
+ *
+ * <p>Two narrower questions are answered apart, for callers that treat a busy or slow service
+ * differently from a failing one (the policy store's stale copy, ADR 0011):
+ * {@link #isThrottling} and {@link #isTimeout}. Both answer from exception types and error codes,
+ * never from messages.
  *
  * <p>Stateless and thread-safe.
  */
@@ -46,6 +57,19 @@ public final class AwsFailures {
             "RequestTimeout",
             // Credentials the provider chain will refresh on a later call; not a misconfiguration.
             "ExpiredTokenException");
+
+    /**
+     * Service error codes of throttling: the service is busy and refused the call for now. The
+     * SDK's own {@link AwsServiceException#isThrottlingException()} is not used here: it also
+     * counts codes such as {@code LimitExceededException} and
+     * {@code TransactionInProgressException}, and its list changes with SDK releases.
+     */
+    private static final Set<String> THROTTLING_CODES = Set.of(
+            "ProvisionedThroughputExceededException",
+            "ThrottlingException",
+            "Throttling",
+            "RequestLimitExceeded",
+            "TooManyRequestsException");
 
     private AwsFailures() {
     }
@@ -82,6 +106,58 @@ public final class AwsFailures {
         // SdkClientException and its subclasses (ApiCallTimeoutException,
         // ApiCallAttemptTimeoutException, AbortedException): I/O, timeouts, no credentials yet.
         return FailureKind.TRANSIENT;
+    }
+
+    /**
+     * Whether the service throttled the call: a throttling error code
+     * ({@code ProvisionedThroughputExceededException}, {@code ThrottlingException},
+     * {@code Throttling}, {@code RequestLimitExceeded}, {@code TooManyRequestsException}) or
+     * HTTP 429. A client-side error never is.
+     */
+    public static boolean isThrottling(SdkException exception) {
+        Objects.requireNonNull(exception, "exception");
+        if (exception instanceof AwsServiceException service
+                && THROTTLING_CODES.contains(errorCode(service))) {
+            return true;
+        }
+        return exception instanceof SdkServiceException service && service.statusCode() == 429;
+    }
+
+    /**
+     * Whether the call ran out of time or never reached the endpoint: the SDK's API call or
+     * attempt timeout, or a client error caused by a connect or read timeout
+     * ({@link SocketTimeoutException}, {@link HttpTimeoutException}) or by a connection the
+     * endpoint's address refused or could not route ({@link ConnectException},
+     * {@link NoRouteToHostException}). An endpoint that can not be connected to is counted as
+     * timed out: from the caller's side it is the same silence, only sooner.
+     *
+     * <p>Not counted: a connection reset or closed after the request was sent (the endpoint, or
+     * something in front of it, took the request and dropped it), a name that does not resolve,
+     * credentials that can not be loaded, and every service error, 5xx included.
+     */
+    public static boolean isTimeout(SdkException exception) {
+        Objects.requireNonNull(exception, "exception");
+        if (exception instanceof SdkServiceException) {
+            return false;
+        }
+        @Nullable Throwable current = exception;
+        // Bounded, in case a library builds a cause cycle.
+        for (int depth = 0; depth < 16 && current != null; depth++) {
+            if (isTimeoutType(current)) {
+                return true;
+            }
+            current = current.getCause();
+        }
+        return false;
+    }
+
+    private static boolean isTimeoutType(Throwable throwable) {
+        return throwable instanceof ApiCallTimeoutException
+                || throwable instanceof ApiCallAttemptTimeoutException
+                || throwable instanceof SocketTimeoutException
+                || throwable instanceof HttpTimeoutException
+                || throwable instanceof ConnectException
+                || throwable instanceof NoRouteToHostException;
     }
 
     /**

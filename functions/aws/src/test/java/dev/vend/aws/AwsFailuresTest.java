@@ -5,8 +5,19 @@ import static dev.vend.aws.FailureAssertions.assertNeverShows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vend.verify.FailureKind;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -67,11 +78,85 @@ class AwsFailuresTest {
                 .isEqualTo(FailureKind.TRANSIENT);
     }
 
+    @ParameterizedTest(name = "{0} (HTTP {1})")
+    @CsvSource({"ProvisionedThroughputExceededException, 400", "ThrottlingException, 400",
+        "Throttling, 400", "RequestLimitExceeded, 400", "TooManyRequestsException, 429",
+        "SomethingNew, 429"})
+    void isThrottlingWhenThrottlingCodeOrHttp429ThenTrue(String code, int status) {
+        assertThat(AwsFailures.isThrottling(serviceError(code, status))).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} (HTTP {1})")
+    @CsvSource({"InternalServerError, 500", "ServiceUnavailable, 503", "AccessDeniedException, 400",
+        "ResourceNotFoundException, 400", "RequestTimeTooSkewed, 400",
+        "ExpiredTokenException, 400", "LimitExceededException, 400",
+        "TransactionConflictException, 400"})
+    void isThrottlingWhenAnyOtherServiceErrorThenFalse(String code, int status) {
+        assertThat(AwsFailures.isThrottling(serviceError(code, status))).isFalse();
+    }
+
+    @Test
+    void isThrottlingWhenClientErrorThenFalse() {
+        assertThat(AwsFailures.isThrottling(ApiCallTimeoutException.create(3000))).isFalse();
+    }
+
+    static Stream<Arguments> timeouts() {
+        return Stream.of(
+                Arguments.of("API call timeout", ApiCallTimeoutException.create(3000)),
+                Arguments.of("API call attempt timeout",
+                        ApiCallAttemptTimeoutException.create(2000)),
+                Arguments.of("read timed out", httpFailure(new SocketTimeoutException(
+                        "Read timed out"))),
+                Arguments.of("connect timed out", httpFailure(new SocketTimeoutException(
+                        "connect timed out"))),
+                Arguments.of("connect timed out (JDK HTTP client)", httpFailure(
+                        new HttpConnectTimeoutException("HTTP connect timed out"))),
+                Arguments.of("connection refused", httpFailure(new ConnectException(
+                        "Connection refused"))),
+                Arguments.of("no route to host", httpFailure(new NoRouteToHostException(
+                        "No route to host"))),
+                Arguments.of("timeout deeper in the chain", httpFailure(new IOException("wrapped",
+                        new SocketTimeoutException("Read timed out")))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timeouts")
+    void isTimeoutWhenTheCallRanOutOfTimeOrCouldNotConnectThenTrue(String label,
+            SdkException exception) {
+        assertThat(AwsFailures.isTimeout(exception)).isTrue();
+    }
+
+    static Stream<Arguments> notTimeouts() {
+        return Stream.of(
+                Arguments.of("connection reset", httpFailure(new SocketException(
+                        "Connection reset"))),
+                Arguments.of("unexpected end of stream", httpFailure(new IOException(
+                        "Unexpected end of file from server"))),
+                Arguments.of("name does not resolve", httpFailure(new UnknownHostException(
+                        "dynamodb.example.invalid"))),
+                Arguments.of("no credentials", SdkClientException.create(
+                        "Unable to load credentials from any of the providers in the chain")),
+                Arguments.of("HTTP 500", serviceError("InternalServerError", 500)),
+                Arguments.of("HTTP 504", serviceError("GatewayTimeout", 504)),
+                Arguments.of("throttled", serviceError("ThrottlingException", 400)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notTimeouts")
+    void isTimeoutWhenAnyOtherFailureThenFalse(String label, SdkException exception) {
+        assertThat(AwsFailures.isTimeout(exception)).isFalse();
+    }
+
     @Test
     void describeWhenNoErrorCodeThenClassNameAndStatus() {
         var exception = AwsServiceException.builder().message(SECRET).statusCode(403).build();
 
         assertThat(AwsFailures.describe(exception)).isEqualTo("AwsServiceException (HTTP 403)");
+    }
+
+    /** What the SDK throws when an HTTP attempt fails with this I/O error. */
+    private static SdkClientException httpFailure(IOException cause) {
+        return SdkClientException.create("Unable to execute HTTP request: " + SECRET, cause);
     }
 
     private static AwsServiceException serviceError(String code, int status) {

@@ -27,8 +27,9 @@ public enum Metric {
     /** A policy lookup that asked DynamoDB, because no fresh copy was cached. */
     POLICY_CACHE_MISS("PolicyCacheMiss", Unit.COUNT),
     /**
-     * A policy lookup that asked DynamoDB, failed on throttling or a timeout, and was answered
-     * from a copy up to five minutes old; always recorded together with a miss.
+     * A policy lookup that asked DynamoDB, failed on throttling or a timeout (a refused
+     * connection counts as one), and was answered from a copy up to five minutes old; always
+     * recorded together with a miss. No other failure is answered from a copy (ADR 0011).
      */
     POLICY_CACHE_STALE("PolicyCacheStale", Unit.COUNT),
     /**

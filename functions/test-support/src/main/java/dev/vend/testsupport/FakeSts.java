@@ -66,8 +66,10 @@ import org.jspecify.annotations.Nullable;
  * {@code GetCallerIdentity} answers with the signer's account, ARN and user id. Every assumed
  * session is recorded ({@link #sessions()}), every request as received ({@link #requests()}),
  * and every request that arrived is counted ({@link #calls()}). Faults:
- * {@link #failNext(int, String, int)}, after the signature check. Error messages name
- * the caller's account and role on purpose, so tests can check they never escape.
+ * {@link #failNext(int, String, int)}, after the signature check, for either action: for
+ * example {@code failNext(400, "Throttling", 1)} answers the next {@code GetCallerIdentity} as a
+ * throttled STS does, with HTTP 400 and the code in an XML {@code ErrorResponse}. Error messages
+ * name the caller's account and role on purpose, so tests can check they never escape.
  *
  * <p>Thread-safe.
  */

@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
  * each service's real error shape, as its SDK parses it:
  * <ul>
  *   <li>DynamoDB (JSON 1.0): HTTP 400, {@code __type} ending in
- *       {@code #ProvisionedThroughputExceededException} or {@code #ThrottlingException};</li>
+ *       {@code #ProvisionedThroughputExceededException} or {@code #ThrottlingException}, or any
+ *       status and code ({@link #dynamoDbError});</li>
  *   <li>KMS (JSON 1.1): HTTP 400, {@code __type: ThrottlingException};</li>
  *   <li>STS (query protocol): HTTP 400, an XML {@code ErrorResponse} with code
- *       {@code Throttling};</li>
+ *       {@code Throttling}, or any status and code ({@link #stsError});</li>
  *   <li>a JWKS endpoint: HTTP 429 or 503 with {@code Retry-After}.</li>
  * </ul>
  * Error messages name an account and a role, as real ones do, so a test can check that they
@@ -142,6 +143,16 @@ public final class Fault {
                 "x-amzn-ErrorType: " + code), code);
     }
 
+    /**
+     * Any DynamoDB error in the JSON 1.0 protocol, for example 500 {@code InternalServerError}
+     * or 400 {@code AccessDeniedException}.
+     */
+    public static Fault dynamoDbError(int status, String code) {
+        return named(answer(status, "application/x-amz-json-1.0",
+                "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + code + "\",\"message\":\""
+                        + AWS_MESSAGE + "\"}", "x-amzn-ErrorType: " + code), code);
+    }
+
     /** KMS throttling in the JSON 1.1 protocol: {@code ThrottlingException}. */
     public static Fault kmsThrottling() {
         return named(answer(400, "application/x-amz-json-1.1",
@@ -151,11 +162,20 @@ public final class Fault {
 
     /** STS throttling in the query protocol: an XML error with code {@code Throttling}. */
     public static Fault stsThrottling() {
-        return named(answer(400, "text/xml",
+        return stsError(400, "Throttling");
+    }
+
+    /**
+     * An STS error in the query protocol: this status and an XML {@code ErrorResponse} with this
+     * code, for example 400 {@code RequestLimitExceeded} or 503 {@code ServiceUnavailable}.
+     */
+    public static Fault stsError(int status, String code) {
+        return named(answer(status, "text/xml",
                 "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
-                        + "<Type>Sender</Type><Code>Throttling</Code><Message>" + AWS_MESSAGE
-                        + "</Message></Error><RequestId>00000000-0000-0000-0000-000000000000"
-                        + "</RequestId></ErrorResponse>"), "Throttling");
+                        + "<Type>" + (status >= 500 ? "Receiver" : "Sender") + "</Type><Code>"
+                        + code + "</Code><Message>" + AWS_MESSAGE + "</Message></Error>"
+                        + "<RequestId>00000000-0000-0000-0000-000000000000</RequestId>"
+                        + "</ErrorResponse>"), code);
     }
 
     /** An HTTP endpoint refusing for now: 429 or 503 with {@code Retry-After: 30}. */

@@ -23,7 +23,10 @@ enum CacheState {
         return this == WARM_WITHIN_STALE_LIMIT || this == WARM_PAST_STALE_LIMIT;
     }
 
-    /** Whether Vend may answer from the cache: only within the stale limit. */
+    /**
+     * Whether Vend may answer from the cache: only within the stale limit, and then only for
+     * the faults the cache covers ({@link Dependency.FaultMode#staleCopyAnswers()}).
+     */
     boolean answersFromCache() {
         return this == WARM_WITHIN_STALE_LIMIT;
     }

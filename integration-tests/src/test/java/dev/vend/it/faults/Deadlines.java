@@ -16,6 +16,8 @@ final class Deadlines {
     static final Duration AWS_CALL = Duration.ofSeconds(3);
     /** One HTTPS fetch of a discovery document or a key set, body included: 6 s. */
     static final Duration FETCH = Duration.ofSeconds(6);
+    /** One IAM proof's {@code GetCallerIdentity} call to STS, body included: 6 s. */
+    static final Duration STS_PROOF = Duration.ofSeconds(6);
     /**
      * One whole request at worst: an issuer's keys refreshed through discovery (two fetches),
      * then three AWS calls in turn (single use, policy, then KMS or STS): 21 s.

@@ -11,11 +11,13 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A dependency of {@code POST /token}, in pipeline order: the issuer's key set (verify), the
- * single-use store (verify consumes the {@code jti}), the policy store (evaluate), and KMS or
- * STS (issue). Each names the proxy and operation its faults go to, its cache (if any) with the
- * ages that put a copy within or past its stale limit, the longest one call may take, its
- * service's throttling answers, and a bad input Vend refuses before calling it.
+ * A dependency of {@code POST /token}, in pipeline order: the issuer's key set or, for an AWS
+ * IAM proof, STS {@code GetCallerIdentity} (verify), the single-use store (verify consumes the
+ * {@code jti} or the challenge), the policy store (evaluate), and KMS or STS {@code AssumeRole}
+ * (issue). Each names the proxy and operation its faults go to, the request that meets them,
+ * its cache (if any) with the ages that put a copy within or past its stale limit, the longest
+ * one call may take, its service's throttling (and service fault) answers, and a bad input Vend
+ * refuses before calling it.
  */
 enum Dependency {
 
@@ -25,6 +27,17 @@ enum Dependency {
                     new FaultMode("throttling (HTTP 503)", Fault.httpStatus(503))),
             new BadInput("a subject token that is not a JWS", "malformed_token",
                     vend -> vend.formFor("not-a-jws", FaultyDeployment.API))),
+    IAM_PROOF("STS GetCallerIdentity (IAM proof)", "GetCallerIdentity", 0, Deadlines.STS_PROOF,
+            vend -> vend.iamStsProxy, null,
+            List.of(new FaultMode("throttling (HTTP 400 Throttling)", Fault.stsThrottling()),
+                    new FaultMode("throttling (HTTP 400 RequestLimitExceeded)",
+                            Fault.stsError(400, "RequestLimitExceeded")),
+                    new FaultMode("service fault (HTTP 503 ServiceUnavailable)",
+                            Fault.stsError(503, "ServiceUnavailable")),
+                    new FaultMode("service fault (HTTP 500 InternalFailure)",
+                            Fault.stsError(500, "InternalFailure"))),
+            new BadInput("an IAM proof signed 20 minutes ago", "expired",
+                    vend -> vend.iamProofForm(vend.clock.instant().minus(Duration.ofMinutes(20))))),
     SINGLE_USE_STORE("single-use store", "PutItem", 1, Deadlines.AWS_CALL,
             vend -> vend.dynamoDbProxy, null, dynamoDbThrottling(),
             new BadInput("an expired proof", "expired", vend -> vend.formFor(
@@ -33,7 +46,7 @@ enum Dependency {
                             .expiresAt(vend.clock.instant().minus(Duration.ofMinutes(10)))
                             .sign(), FaultyDeployment.API))),
     POLICY_STORE("policy store", "Query", 2, Deadlines.AWS_CALL,
-            vend -> vend.dynamoDbProxy, policyAges(), dynamoDbThrottling(),
+            vend -> vend.dynamoDbProxy, policyAges(), policyStoreErrors(),
             new BadInput("a proof with a forged signature", "bad_signature",
                     vend -> vend.formFor(vend.forgedProof(), FaultyDeployment.API))),
     KMS("KMS", "Sign", 3, Deadlines.AWS_CALL, vend -> vend.kmsProxy, null,
@@ -41,15 +54,25 @@ enum Dependency {
             new BadInput("an audience no policy entitles", "audience_not_entitled",
                     vend -> vend.formFor(vend.proof("1001", "123").sign(),
                             "https://unknown.example.com"))),
-    STS("STS (AssumeRole)", "AssumeRole", 3, Deadlines.AWS_CALL,
+    STS("STS AssumeRole", "AssumeRole", 3, Deadlines.AWS_CALL,
             vend -> vend.stsProxy(), null,
             List.of(new FaultMode("throttling (Throttling)", Fault.stsThrottling())),
             new BadInput("AWS credentials for a proof no AWS policy entitles",
                     "token_type_not_entitled",
                     vend -> vend.awsCredentialsForm(vend.proof("1001", "123").sign())));
 
-    /** One way to fail, as the matrix names it. */
-    record FaultMode(String label, Fault fault) {
+    /**
+     * One way to fail, as the matrix names it.
+     *
+     * @param staleCopyAnswers whether a cached copy within its stale limit may answer for it:
+     *     always for the key set (ADR 0004), only for throttling and timeouts for the policy
+     *     store (ADR 0011)
+     */
+    record FaultMode(String label, Fault fault, boolean staleCopyAnswers) {
+        FaultMode(String label, Fault fault) {
+            this(label, fault, true);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -116,9 +139,17 @@ enum Dependency {
         return bound;
     }
 
-    /** Whether the request asks for AWS credentials (STS) rather than an access token. */
-    boolean asksAwsCredentials() {
-        return this == STS;
+    /**
+     * A request that meets this dependency: AWS credentials (STS {@code AssumeRole}), an access
+     * token for an IAM proof ({@code GetCallerIdentity}), else an access token for an OIDC token.
+     * An IAM proof's challenge is issued first, a write to the single-use table.
+     */
+    String request(Environment vend) {
+        return switch (this) {
+            case STS -> vend.awsCredentialsForm();
+            case IAM_PROOF -> vend.iamProofForm();
+            default -> vend.tokenForm();
+        };
     }
 
     /** The cache states a fault can meet: cold and warm where a cache exists. */
@@ -136,13 +167,17 @@ enum Dependency {
                 : ages.pastStaleLimit();
     }
 
-    /** Unavailable, slow, and each throttling answer of the service. */
+    /** Unavailable, slow, and each throttling or service fault answer of the service. */
     List<FaultMode> faults(Duration slow) {
         var modes = new ArrayList<FaultMode>();
-        modes.add(new FaultMode("unavailable (connection reset)", Fault.reset()));
+        // ADR 0011: a reset after the request was sent is no timeout; the policy store's copy
+        // does not answer for it.
+        modes.add(new FaultMode("unavailable (connection reset)", Fault.reset(),
+                this != POLICY_STORE));
         modes.add(new FaultMode("slow (no answer for " + slow.toSeconds() + " s)",
                 Fault.delay(slow)));
-        if (this == JWKS) {
+        if (this == JWKS || this == IAM_PROOF) {
+            // Both are read with the JDK client, whose own timeout ends at the response head.
             modes.add(new FaultMode("slow (body stalls for " + slow.toSeconds() + " s)",
                     Fault.stallBody(slow)));
         }
@@ -174,6 +209,14 @@ enum Dependency {
      */
     private static CacheAges jwksAges() {
         return new CacheAges(Duration.ofMinutes(35), Duration.ofMinutes(61));
+    }
+
+    /** DynamoDB's throttling, for which a stale copy answers, and a 5xx, for which none does. */
+    private static List<FaultMode> policyStoreErrors() {
+        var modes = new ArrayList<>(dynamoDbThrottling());
+        modes.add(new FaultMode("service fault (HTTP 500 InternalServerError)",
+                Fault.dynamoDbError(500, "InternalServerError"), false));
+        return modes;
     }
 
     private static List<FaultMode> dynamoDbThrottling() {

@@ -2,11 +2,13 @@
 package dev.vend.it.faults;
 
 import static dev.vend.it.ApiGatewayEvents.enc;
+import static dev.vend.it.ApiGatewayEvents.event;
 import static dev.vend.it.ApiGatewayEvents.form;
 import static dev.vend.it.ApiGatewayEvents.handle;
 import static dev.vend.it.ApiGatewayEvents.tokenEvent;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vend.api.lambda.VendLambdaHandler;
 import dev.vend.it.LambdaDeployment;
 import dev.vend.testsupport.Dynalite;
@@ -14,6 +16,7 @@ import dev.vend.testsupport.FakeKms;
 import dev.vend.testsupport.FakeSts;
 import dev.vend.testsupport.FaultProxy;
 import dev.vend.testsupport.TestCa;
+import dev.vend.testsupport.TestIamProofs;
 import dev.vend.testsupport.TestKeys;
 import dev.vend.testsupport.TestOidcIssuer;
 import dev.vend.testsupport.TestTokens;
@@ -25,6 +28,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -36,14 +40,17 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * Vend deployed as its Lambda function on emulated dependencies, each reached through a
  * {@link FaultProxy}: dynalite (the policy table and the single-use table share one endpoint,
  * as in AWS; faults pick the operation, {@code Query} or {@code PutItem}), {@link FakeKms}
- * ({@code Sign}), {@link FakeSts} ({@code AssumeRole}) and a {@link TestOidcIssuer} whose key
- * set the issuer entry names by {@code jwksUri} ({@value #JWKS}). The issuer has the GitHub
- * Actions preset, so each token's {@code jti} is consumed in the single-use table.
+ * ({@code Sign}), {@link FakeSts} for Vend's own {@code AssumeRole} and another for the
+ * {@code GetCallerIdentity} of the AWS IAM proofs Vend checks ({@code vend.aws-sts-endpoint}),
+ * and a {@link TestOidcIssuer} whose key set the issuer entry names by {@code jwksUri}
+ * ({@value #JWKS}). The OIDC issuer has the GitHub Actions preset, so each token's {@code jti}
+ * is consumed in the single-use table; an IAM proof's challenge is consumed there too.
  *
  * <p>{@link #coldStart()} starts a new execution environment: an application context built
- * from {@code vend.*} settings with its own clock, its own KMS fake and its own proxies in front
- * of DynamoDB, KMS and the key set, so environments started on several threads never see each
- * other's faults or calls. STS is shared: the SDK reads its endpoint from a JVM-wide setting.
+ * from {@code vend.*} settings with its own clock, its own KMS fake, its own fake STS for IAM
+ * proofs and its own proxies in front of DynamoDB, KMS, that STS and the key set, so
+ * environments started on several threads never see each other's faults or calls. The STS of
+ * {@code AssumeRole} is shared: the SDK reads its endpoint from a JVM-wide setting.
  * The only beans a test supplies are the clock and an {@link HttpsFetcher} trusting the test CA,
  * with production's timeout.
  */
@@ -56,6 +63,17 @@ final class FaultyDeployment implements AutoCloseable {
     static final String JWKS = "/.well-known/jwks";
     /** The policy entitling access tokens for {@link #API}. */
     static final String TOKEN_POLICY = "app";
+    /** The policy entitling {@link #DEPLOYER}'s IAM proofs to access tokens for {@link #API}. */
+    static final String IAM_POLICY = "iam";
+    /** The subject token type of an AWS IAM proof. */
+    static final String IAM_PROOF = "urn:vend:params:oauth:token-type:aws-iam-proof";
+    /** A role session whose IAM proofs the {@link #IAM_POLICY} entitles. */
+    static final FakeSts.Principal DEPLOYER = new FakeSts.Principal("ASIATESTDEPLOYER0001",
+            "deployer-secret-key/0123456789abcdefEXAMPLE", "IQoJb3JpZ2luX2VjEDeployerToken==",
+            "111122223333", "arn:aws:sts::111122223333:assumed-role/deployer/build-42",
+            "AROATESTDEPLOYERROLE:build-42");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
     private final Dynalite dynalite = Dynalite.shared();
@@ -109,6 +127,10 @@ final class FaultyDeployment implements AutoCloseable {
                     preset: github-actions
                     jwksUri: %s
                     allowPrivateNetwork: true
+                  - id: aws-iam
+                    issuer: https://sts.amazonaws.com
+                    preset: aws-iam
+                    pinnedClaims: [account]
                 """.formatted(idp.issuer(), jwks));
     }
 
@@ -129,6 +151,13 @@ final class FaultyDeployment implements AutoCloseable {
                 issue:
                   awsRole: {roleArn: "%s", maxLifetimeSeconds: 900}
                 """.formatted(role));
+        Files.writeString(folder.resolve("iam.yaml"), """
+                apiVersion: vend.dev/v1
+                id: %s
+                issuer: aws-iam
+                conditions: {account: "%s", principal_type: assumed-role, role_name: deployer}
+                issue: {audiences: [%s]}
+                """.formatted(IAM_POLICY, DEPLOYER.account(), API));
         return folder;
     }
 
@@ -143,6 +172,9 @@ final class FaultyDeployment implements AutoCloseable {
         final FaultProxy dynamoDbProxy = FaultProxy.forHttp(dynalite.endpoint());
         final FaultProxy kmsProxy = FaultProxy.forHttp(kms.endpoint());
         final FaultProxy jwksProxy = FaultProxy.forHttps(idp.issuerUri(), idp.ca());
+        /** The STS that checks this environment's IAM proofs, and the proxy in front of it. */
+        final FakeSts iamSts = FakeSts.start(clock);
+        final FaultProxy iamStsProxy = FaultProxy.forHttp(iamSts.endpoint());
         private final ApplicationContext context;
         private final VendLambdaHandler handler;
 
@@ -156,6 +188,8 @@ final class FaultyDeployment implements AutoCloseable {
             settings.put("vend.signing-keys", "[{\"arn\":\"" + kms.createEcP256Key()
                     + "\",\"state\":\"active\"}]");
             settings.put("vend.kms-endpoint", kmsProxy.endpoint().toString());
+            settings.put("vend.aws-sts-endpoint", iamStsProxy.endpoint().toString());
+            iamSts.addPrincipal(DEPLOYER);
             var fetcher = new HttpsFetcher(TestCa.shared().clientSslContext(),
                     HttpsFetcher.DEFAULT_TIMEOUT);
             context = LambdaDeployment.start(settings, clock, fetcher);
@@ -192,6 +226,37 @@ final class FaultyDeployment implements AutoCloseable {
             return form(proof, null) + "&requested_token_type=" + enc(AWS_CREDENTIALS);
         }
 
+        /** A form exchanging a fresh IAM proof of {@link #DEPLOYER} for an access token. */
+        String iamProofForm() {
+            return iamProofForm(clock.instant());
+        }
+
+        /**
+         * A form exchanging an IAM proof of {@link #DEPLOYER}, signed at this instant for a
+         * challenge just issued by {@code POST /challenge} (a write to the single-use table), for
+         * an access token to {@link #API}. The proof is signed for the host of
+         * {@link #iamStsProxy}, the deployment's {@code vend.aws-sts-endpoint}.
+         */
+        String iamProofForm(Instant signedAt) {
+            URI sts = iamStsProxy.endpoint();
+            String proof = new TestIamProofs(DEPLOYER, challenge(), VEND, signedAt)
+                    .host(sts.getHost() + ":" + sts.getPort(), "us-east-1").json();
+            return form(proof, API, IAM_PROOF);
+        }
+
+        private String challenge() {
+            APIGatewayV2HTTPResponse response = handle(handler,
+                    event("POST", "/challenge", new HashMap<>(), null));
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("no challenge: " + response.getBody());
+            }
+            try {
+                return JSON.readTree(response.getBody()).get("challenge").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** A form with this proof and audience. */
         String formFor(String proof, String audience) {
             return form(proof, audience);
@@ -219,8 +284,9 @@ final class FaultyDeployment implements AutoCloseable {
         @Override
         public void close() {
             context.close();
-            List.of(dynamoDbProxy, kmsProxy, jwksProxy).forEach(FaultProxy::close);
+            List.of(dynamoDbProxy, kmsProxy, jwksProxy, iamStsProxy).forEach(FaultProxy::close);
             kms.close();
+            iamSts.close();
         }
 
         private Path issuersFile() {

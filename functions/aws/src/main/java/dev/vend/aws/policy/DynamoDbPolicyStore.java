@@ -48,14 +48,17 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  *
  * <p><strong>Cache.</strong> Each partition's candidates are kept for {@link #FRESH} (30 s), so
  * a deleted, disabled or tightened policy stops matching at most 30 s after the table changed.
- * When a refresh fails with a transient error (throttling, timeout, 5xx, I/O) a copy younger than
- * {@link #MAX_STALE} (5 minutes) still answers, with a WARN {@value #STALE_EVENT}; with no such
- * copy the failure is thrown, {@link FailureKind#TRANSIENT} (503). A permanent error (access
- * denied, table not found, validation) is thrown and empties the whole cache, so no stale copy
- * ever answers after it (field case BUG-28 D). At most {@link #MAX_PARTITIONS} partitions are
- * kept; the least recently used goes first. After a SnapStart restore the whole cache is
- * dropped ({@link #afterRestore()}): its ages were measured from the snapshot's time, and a copy
- * from before the snapshot never answers, fresh or stale (field case BUG-26).
+ * When a refresh is throttled or times out ({@link AwsFailures#isThrottling},
+ * {@link AwsFailures#isTimeout}: an endpoint that refuses the connection counts as timed out), a
+ * copy younger than {@link #MAX_STALE} (5 minutes) still answers, with a WARN
+ * {@value #STALE_EVENT}; with no such copy the failure is thrown, {@link FailureKind#TRANSIENT}
+ * (503). Every other failure is thrown whatever the cache holds (ADR 0011): a transient one (a
+ * 5xx, a connection reset, credentials not loadable, clock skew) as a 503, a permanent one
+ * (access denied, table not found, validation) as a 500, and a permanent one also empties the
+ * whole cache, so no stale copy ever answers after it (field case BUG-28 D). At most
+ * {@link #MAX_PARTITIONS} partitions are kept; the least recently used goes first. After a SnapStart restore the whole cache is dropped
+ * ({@link #afterRestore()}): its ages were measured from the snapshot's time, and a copy from
+ * before the snapshot never answers, fresh or stale (field case BUG-26).
  *
  * <p><strong>Metrics.</strong> Each lookup records into the request's {@link Metrics}
  * {@link Metric#POLICY_CACHE_HIT} when a fresh copy answers, else {@link Metric#POLICY_CACHE_MISS}
@@ -147,7 +150,8 @@ public final class DynamoDbPolicyStore implements PolicyStore, RestoreAware {
      * {@inheritDoc}
      *
      * @throws VendingFailure {@link FailureKind#TRANSIENT} when DynamoDB throttles or times out
-     *     and no copy younger than {@link #MAX_STALE} exists; {@link FailureKind#PERMANENT} for
+     *     and no copy younger than {@link #MAX_STALE} exists, and for any other transient error
+     *     (a 5xx, a reset connection) whatever is cached; {@link FailureKind#PERMANENT} for
      *     access denied, a missing table and other errors retrying can not fix
      */
     @Override
@@ -202,15 +206,30 @@ public final class DynamoDbPolicyStore implements PolicyStore, RestoreAware {
                 forgetAll();
                 throw failure;
             }
-            if (cached != null && age(cached, now).compareTo(MAX_STALE) < 0) {
-                LOG.warn("{} issuer_id={} age_s={} cause={}", STALE_EVENT,
-                        PolicyTableLayout.issuerIdOf(key), age(cached, now).toSeconds(),
-                        AwsFailures.describe(e));
-                metrics.count(Metric.POLICY_CACHE_STALE);
-                return cached.policies();
+            if (cached != null && staleCopyMayAnswer(e)
+                    && age(cached, now).compareTo(MAX_STALE) < 0) {
+                return stale(key, cached, now, e);
             }
             throw failure;
         }
+    }
+
+    /**
+     * Whether a copy older than {@link #FRESH} may still answer for this failed query: only when
+     * DynamoDB throttled it or it timed out (DESIGN, "Policies"; ADR 0011). Then the table is
+     * most likely as it was and merely busy or out of reach; any other error may mean it changed
+     * or can no longer be read as it was, and a stale answer would hide that for 5 minutes.
+     */
+    private static boolean staleCopyMayAnswer(SdkException e) {
+        return AwsFailures.isThrottling(e) || AwsFailures.isTimeout(e);
+    }
+
+    private List<Policy> stale(String key, Entry cached, Instant now, SdkException e) {
+        LOG.warn("{} issuer_id={} age_s={} cause={}", STALE_EVENT,
+                PolicyTableLayout.issuerIdOf(key), age(cached, now).toSeconds(),
+                AwsFailures.describe(e));
+        metrics.count(Metric.POLICY_CACHE_STALE);
+        return cached.policies();
     }
 
     private List<Policy> query(String key) {

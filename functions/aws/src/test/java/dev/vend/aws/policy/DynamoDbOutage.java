@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -14,10 +17,11 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * An execution interceptor that a test switches between passing calls through and failing them
- * as DynamoDB does when it throttles, times out, denies access or has no such table. Throttling
- * and the errors are canned responses in the JSON 1.0 protocol's shape (like
- * {@link dev.vend.aws.CannedResponse}); a timeout is the SDK's own exception, thrown before the
- * request goes out. Thread-safe.
+ * as DynamoDB does when it throttles, times out, fails, denies access or has no such table, or
+ * as the SDK does when the credentials can not be loaded. Throttling and the errors are canned
+ * responses in the JSON 1.0 protocol's shape (like {@link dev.vend.aws.CannedResponse}); a
+ * timeout is the SDK's own exception, thrown before the request goes out; missing credentials
+ * come from {@link #credentials}, which the client must use. Thread-safe.
  */
 final class DynamoDbOutage implements ExecutionInterceptor {
 
@@ -29,10 +33,13 @@ final class DynamoDbOutage implements ExecutionInterceptor {
     enum Mode {
         NONE(0, ""),
         THROTTLED(400, "ProvisionedThroughputExceededException"),
+        THROTTLED_ON_DEMAND(400, "ThrottlingException"),
         TIMEOUT(0, ""),
         ACCESS_DENIED(400, "AccessDeniedException"),
         NOT_FOUND(400, "ResourceNotFoundException"),
-        INTERNAL_ERROR(500, "InternalServerError");
+        INTERNAL_ERROR(500, "InternalServerError"),
+        CLOCK_SKEW(400, "RequestTimeTooSkewed"),
+        NO_CREDENTIALS(0, "");
 
         private final int status;
         private final String code;
@@ -48,6 +55,20 @@ final class DynamoDbOutage implements ExecutionInterceptor {
 
     void set(Mode next) {
         mode = next;
+    }
+
+    /**
+     * Credentials that resolve while the mode is not {@link Mode#NO_CREDENTIALS}, and then fail
+     * as the SDK's default chain does when no provider has any.
+     */
+    AwsCredentialsProvider credentials(AwsCredentials credentials) {
+        return () -> {
+            if (mode == Mode.NO_CREDENTIALS) {
+                throw SdkClientException.create("Unable to load credentials from any of the "
+                        + "providers in the chain");
+            }
+            return credentials;
+        };
     }
 
     /** How many HTTP attempts were made (or refused by a timeout). */

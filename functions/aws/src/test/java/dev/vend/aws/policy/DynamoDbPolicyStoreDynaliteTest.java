@@ -35,11 +35,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /**
  * {@link DynamoDbPolicyStore} against dynalite, which runs everywhere, plus what dynalite can not
- * do by itself: throttling, timeouts and access errors, injected by {@link DynamoDbOutage}
- * (field case BUG-28 D).
+ * do by itself: throttling, timeouts, server and access errors, clock skew and missing
+ * credentials, injected by {@link DynamoDbOutage} (field case BUG-28 D). A stale copy answers
+ * only for throttling and timeouts (ADR 0011); the network's own faults (reset, refused, silent)
+ * are in {@link DynamoDbPolicyStoreNetworkTest}.
  */
 @ExtendWith(DynaliteExtension.class)
 class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
+
+    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create(
+            Dynalite.ACCESS_KEY_ID, Dynalite.SECRET_ACCESS_KEY);
 
     private static URI endpoint;
     private static DynamoDbClient client;
@@ -66,6 +71,7 @@ class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
     void buildFailingClient() {
         // No retries: each lookup is one attempt, so the outage decides it at once.
         failingClient = dynaliteClient(endpoint)
+                .credentialsProvider(outage.credentials(CREDENTIALS))
                 .overrideConfiguration(DynamoDbClients.overrideConfiguration()
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .addExecutionInterceptor(outage)
@@ -79,11 +85,9 @@ class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
     }
 
     static DynamoDbClientBuilder dynaliteClient(URI endpoint) {
-        var credentials = AwsBasicCredentials.create(
-                Dynalite.ACCESS_KEY_ID, Dynalite.SECRET_ACCESS_KEY);
         return DynamoDbClients.builder(endpoint)
                 .region(Region.of(Dynalite.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(credentials));
+                .credentialsProvider(StaticCredentialsProvider.create(CREDENTIALS));
     }
 
     @Override
@@ -108,7 +112,8 @@ class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Mode.class, names = {"THROTTLED", "TIMEOUT", "INTERNAL_ERROR"})
+    @EnumSource(value = Mode.class, names = {"THROTTLED", "THROTTLED_ON_DEMAND", "TIMEOUT",
+        "INTERNAL_ERROR", "CLOCK_SKEW", "NO_CREDENTIALS"})
     void candidatesWhenColdCacheAndOutageThenTransientFailure(Mode mode) {
         put(githubPolicy("gh-deploy"));
         outage.set(mode);
@@ -119,8 +124,9 @@ class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Mode.class, names = {"THROTTLED", "TIMEOUT", "INTERNAL_ERROR"})
-    void evaluateWhenWarmCacheYoungerThanFiveMinutesAndOutageThenTheCopyDecides(Mode mode) {
+    @EnumSource(value = Mode.class, names = {"THROTTLED", "THROTTLED_ON_DEMAND", "TIMEOUT"})
+    void evaluateWhenWarmCacheYoungerThanFiveMinutesAndThrottledOrTimedOutThenTheCopyDecides(
+            Mode mode) {
         put(githubPolicy("gh-deploy"));
         var store = outageStore();
         assertAllowedBy(evaluate(store), "gh-deploy");
@@ -137,6 +143,40 @@ class DynamoDbPolicyStoreDynaliteTest extends DynamoDbPolicyStoreContract {
             assertThat(event.getFormattedMessage()).startsWith(DynamoDbPolicyStore.STALE_EVENT)
                     .doesNotContain(DynamoDbOutage.AWS_MESSAGE);
         });
+    }
+
+    // Regression: every transient failure (a 5xx, clock skew, missing credentials) let a copy up
+    // to 5 minutes old decide, where DESIGN allows it only for throttling and timeouts.
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Mode.class, names = {"INTERNAL_ERROR", "CLOCK_SKEW", "NO_CREDENTIALS"})
+    void candidatesWhenWarmCacheAndAnyOtherTransientFailureThenTransientWithoutTheCopy(Mode mode) {
+        put(githubPolicy("gh-deploy"));
+        var store = outageStore();
+        assertAllowedBy(evaluate(store), "gh-deploy");
+
+        outage.set(mode);
+        clock.advance(DynamoDbPolicyStore.FRESH);
+
+        failsWith(store, FailureKind.TRANSIENT);
+        assertThat(logs.list).noneSatisfy(event -> assertThat(event.getFormattedMessage())
+                .startsWith(DynamoDbPolicyStore.STALE_EVENT));
+    }
+
+    // A transient failure that may not use the copy does not drop it either: only a permanent
+    // one (access denied, no table) shows the table can no longer be read as it was.
+    @Test
+    void candidatesWhenServerErrorThenThrottledWithinFiveMinutesThenTheCopyDecides() {
+        put(githubPolicy("gh-deploy"));
+        var store = outageStore();
+        assertAllowedBy(evaluate(store), "gh-deploy");
+        clock.advance(DynamoDbPolicyStore.FRESH);
+        outage.set(Mode.INTERNAL_ERROR);
+        failsWith(store, FailureKind.TRANSIENT);
+
+        outage.set(Mode.THROTTLED);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertAllowedBy(evaluate(store), "gh-deploy");
     }
 
     @Test

@@ -5,15 +5,11 @@ import dev.vend.model.AttributeValue;
 import dev.vend.verify.DenialException;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.VendingFailure;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -35,7 +31,7 @@ import org.xml.sax.SAXException;
 record CallerIdentity(String account, String arn, String principalType, String principalId,
         String roleName, String sessionName) {
 
-    static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+    static final String NAMESPACE = StsXml.NAMESPACE;
     /** The role name of the EC2 instance identity role; customers can not create it. */
     static final String INSTANCE_ROLE = "aws:ec2-instance";
     private static final Pattern ASSUMED = Pattern.compile(
@@ -106,23 +102,7 @@ record CallerIdentity(String account, String arn, String principalType, String p
 
     private static Document document(byte[] xml) {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setNamespaceAware(true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            factory.setFeature(
-                    "http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            factory.setXIncludeAware(false);
-            factory.setExpandEntityReferences(false);
-            var builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(null);
-            return builder.parse(new ByteArrayInputStream(xml));
-        } catch (ParserConfigurationException e) {
-            throw VendingFailure.permanent("XML parser can not be made safe", e);
+            return StsXml.parse(xml);
         } catch (SAXException | IOException e) {
             throw unexpected("STS answer is not well-formed XML without a DTD");
         }

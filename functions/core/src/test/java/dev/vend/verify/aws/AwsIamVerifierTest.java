@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The IAM proof end to end: a workload signs {@code GetCallerIdentity} with test credentials,
@@ -242,6 +244,31 @@ class AwsIamVerifierTest {
 
         assertFailure(() -> verify(builder.json()), FailureKind.TRANSIENT);
         verify(builder.json());
+    }
+
+    // Regression: STS answers throttling with HTTP 400, and a throttled STS refused genuine
+    // proofs as bad signatures instead of answering 503.
+    @ParameterizedTest(name = "HTTP {0} {1}")
+    @CsvSource({"400, Throttling", "400, RequestLimitExceeded", "429, TooManyRequestsException",
+        "503, ServiceUnavailable", "500, InternalFailure"})
+    void verifyWhenStsThrottlesOrFailsThenTransientAndTheChallengeIsNotConsumed(int status,
+            String code) {
+        var builder = proof(DEPLOYER);
+        sts.failNext(status, code, 1);
+
+        assertFailure(() -> verify(builder.json()), FailureKind.TRANSIENT);
+        assertThat(verify(builder.json()).immutableId())
+                .isEqualTo("111122223333:AROATESTDEPLOYERROLE");
+    }
+
+    @ParameterizedTest(name = "HTTP {0} {1}")
+    @CsvSource({"403, InvalidClientTokenId", "403, SignatureDoesNotMatch",
+        "400, IncompleteSignature", "400, ExpiredToken", "403, AccessDenied",
+        "400, SomethingNew"})
+    void verifyWhenStsRefusesTheSignedRequestThenDeniesBadSignature(int status, String code) {
+        sts.failNext(status, code, 1);
+
+        assertDenied(() -> verify(proof(DEPLOYER).json()), DenialReason.BAD_SIGNATURE);
     }
 
     @Test

@@ -2,6 +2,7 @@
 package dev.vend.verify.aws;
 
 import static dev.vend.verify.VerifyAssertions.assertDenied;
+import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +17,7 @@ import dev.vend.testsupport.RealDocs;
 import dev.vend.testsupport.TestIamProofs;
 import dev.vend.testsupport.TestInstanceDocuments;
 import dev.vend.verify.DenialReason;
+import dev.vend.verify.FailureKind;
 import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.MutableClock;
 import dev.vend.verify.TestRegistries;
@@ -227,6 +229,16 @@ class Ec2BundleVerifierTest {
 
         assertDenied(() -> verify(bundle(new TestInstanceDocuments().rsa2048(document),
                 proof(INSTANCE_ROLE))), DenialReason.BAD_SIGNATURE);
+    }
+
+    // The bundle's IAM proof goes through the same STS call: throttling (HTTP 400) is an outage.
+    @Test
+    void verifyWhenStsThrottlesTheInstanceRoleProofThenTransientAndTheProofStillUsable() {
+        String bundle = bundle(rsa2048(), proof(INSTANCE_ROLE));
+        sts.failNext(400, "Throttling", 1);
+
+        assertFailure(() -> verify(bundle), FailureKind.TRANSIENT);
+        assertThat(verify(bundle).immutableId()).isEqualTo(ACCOUNT + ":" + INSTANCE);
     }
 
     private VerifierRegistry verifiers(Set<AwsVerifierConfig.LegacyForm> legacy) {
