@@ -56,9 +56,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * 5xx, a connection reset, credentials not loadable, clock skew) as a 503, a permanent one
  * (access denied, table not found, validation) as a 500, and a permanent one also empties the
  * whole cache, so no stale copy ever answers after it (field case BUG-28 D). At most
- * {@link #MAX_PARTITIONS} partitions are kept; the least recently used goes first. After a SnapStart restore the whole cache is dropped
- * ({@link #afterRestore()}): its ages were measured from the snapshot's time, and a copy from
- * before the snapshot never answers, fresh or stale (field case BUG-26).
+ * {@link #MAX_PARTITIONS} partitions are kept; the least recently used goes first. After a
+ * SnapStart restore the whole cache is dropped ({@link #afterRestore()}): its ages were measured
+ * from the snapshot's time, and a copy from before the snapshot never answers, fresh or stale
+ * (field case BUG-26).
  *
  * <p><strong>Metrics.</strong> Each lookup records into the request's {@link Metrics}
  * {@link Metric#POLICY_CACHE_HIT} when a fresh copy answers, else {@link Metric#POLICY_CACHE_MISS}
