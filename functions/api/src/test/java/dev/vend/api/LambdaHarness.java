@@ -4,6 +4,7 @@ package dev.vend.api;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -115,6 +116,11 @@ public final class LambdaHarness implements AutoCloseable {
 
     public APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
         return handler.handleRequest(event, new MockLambdaContext());
+    }
+
+    /** Handles the event as Lambda would, with this invocation context. */
+    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
+        return handler.handleRequest(event, lambda);
     }
 
     APIGatewayV2HTTPResponse get(String path) {
