@@ -65,6 +65,15 @@ public final class LambdaHarness implements AutoCloseable {
      */
     public static LambdaHarness startWith(Path dir, String issuersYaml,
             Map<String, String> policies, Object... singletons) {
+        return startConfigured(dir, issuersYaml, policies, Map.of(), singletons);
+    }
+
+    /**
+     * Starts a handler with more {@code vend.*} settings (the cloud trust files, an STS
+     * endpoint), and the given beans in place of the factory's.
+     */
+    public static LambdaHarness startConfigured(Path dir, String issuersYaml,
+            Map<String, String> policies, Map<String, Object> settings, Object... singletons) {
         try {
             Path policyDir = Files.createDirectories(dir.resolve("policies"));
             for (Map.Entry<String, String> policy : policies.entrySet()) {
@@ -76,6 +85,7 @@ public final class LambdaHarness implements AutoCloseable {
             properties.put("vend.issuers-file", issuers.toString());
             properties.put("vend.policies-folder", policyDir.toString());
             properties.put("vend.state-dir", dir.resolve("state").toString());
+            properties.putAll(settings);
             ApplicationContext context = ApplicationContext.builder()
                     .environments("function", "lambda", "test")
                     .properties(properties)
@@ -148,7 +158,8 @@ public final class LambdaHarness implements AutoCloseable {
         }
     }
 
-    ApplicationContext context() {
+    /** The handler's application context. */
+    public ApplicationContext context() {
         return context;
     }
 
