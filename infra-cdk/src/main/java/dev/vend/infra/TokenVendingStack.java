@@ -76,8 +76,7 @@ public final class TokenVendingStack extends Stack {
                         .stsEndpoint(props.stsEndpoint())
                         .build());
         httpApi.routeTo(vendingFunction.alias());
-        this.alarms = new VendingAlarms(this, "Alarms", vendingFunction.function(),
-                httpApi.api());
+        this.alarms = new VendingAlarms(this, "Alarms", vendingFunction.function(), httpApi);
         this.policyDocuments = props.policiesFolder() == null ? null
                 : new PolicyDocuments(this, "PolicyDocuments", policyTable.table(),
                         policySource(props));

@@ -376,12 +376,18 @@ class TokenVendingStackTest {
         assertThat(alarms).hasSize(stack.alarms().alarms().size());
         assertThat(metrics).containsExactlyInAnyOrder(
                 "AWS/Lambda/Errors", "AWS/Lambda/Throttles", "AWS/ApiGateway/5xx",
-                "Vend/Requests", "Vend/PolicyCacheStale", "Vend/JwksCacheStale",
-                "Vend/KmsLatency", "Vend/SingleUseStoreLatency");
+                "Vend/ApiThrottled", "Vend/Requests", "Vend/PolicyCacheStale",
+                "Vend/JwksCacheStale", "Vend/Latency", "Vend/KmsLatency",
+                "Vend/SingleUseStoreLatency", "Vend/PolicyStoreLatency", "Vend/StsLatency",
+                "Vend/StsProofLatency");
         assertThat(JSON.valueToTree(alarms).toString())
                 .contains("{\"Name\":\"FunctionName\",\"Value\":{\"Ref\":\"" + functionId)
                 .contains("{\"Name\":\"ApiId\",\"Value\":{\"Ref\":\"" + apiId)
-                .contains("{\"Name\":\"decision\",\"Value\":\"error\"}");
+                .contains("{\"Name\":\"decision\",\"Value\":\"error\"}")
+                .contains("{\"Name\":\"operation\",\"Value\":\"token\"}");
+        template.hasResourceProperties("AWS::Logs::MetricFilter", Map.of(
+                "LogGroupName", ref(logicalId(stack.httpApi().accessLogs())),
+                "FilterPattern", "{ $.status = \"429\" }"));
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.vend.api;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,15 @@ public final class LambdaHarness implements AutoCloseable {
      */
     public static LambdaHarness startWith(Path dir, String issuersYaml,
             Map<String, String> policies, Object... singletons) {
+        return startConfigured(dir, issuersYaml, policies, Map.of(), singletons);
+    }
+
+    /**
+     * Starts a handler with more {@code vend.*} settings (the cloud trust files, an STS
+     * endpoint), and the given beans in place of the factory's.
+     */
+    public static LambdaHarness startConfigured(Path dir, String issuersYaml,
+            Map<String, String> policies, Map<String, Object> settings, Object... singletons) {
         try {
             Path policyDir = Files.createDirectories(dir.resolve("policies"));
             for (Map.Entry<String, String> policy : policies.entrySet()) {
@@ -75,6 +85,7 @@ public final class LambdaHarness implements AutoCloseable {
             properties.put("vend.issuers-file", issuers.toString());
             properties.put("vend.policies-folder", policyDir.toString());
             properties.put("vend.state-dir", dir.resolve("state").toString());
+            properties.putAll(settings);
             ApplicationContext context = ApplicationContext.builder()
                     .environments("function", "lambda", "test")
                     .properties(properties)
@@ -117,6 +128,11 @@ public final class LambdaHarness implements AutoCloseable {
         return handler.handleRequest(event, new MockLambdaContext());
     }
 
+    /** Handles the event as Lambda would, with this invocation context. */
+    APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Context lambda) {
+        return handler.handleRequest(event, lambda);
+    }
+
     APIGatewayV2HTTPResponse get(String path) {
         return handle(event("GET", path, new HashMap<>(), null));
     }
@@ -142,7 +158,8 @@ public final class LambdaHarness implements AutoCloseable {
         }
     }
 
-    ApplicationContext context() {
+    /** The handler's application context. */
+    public ApplicationContext context() {
         return context;
     }
 

@@ -6,6 +6,8 @@ public final class LogFields {
 
     public static final String EVENT = "event";
     public static final String REQUEST_ID = "request_id";
+    /** The Lambda invocation's own request id, on log lines written in Lambda. */
+    public static final String AWS_REQUEST_ID = "aws_request_id";
     public static final String TIME = "time";
     public static final String OPERATION = "operation";
     public static final String DECISION = "decision";

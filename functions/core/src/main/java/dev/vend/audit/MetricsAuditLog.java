@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@value #REQUESTS} (count) and {@value #LATENCY} (milliseconds) by operation, identity
- *       source and decision, and by decision alone;
+ *       source and decision, by operation alone, and by decision alone;
  *   <li>the dependency metrics the request recorded into its {@link RequestMetrics} scope
  *       ({@link Metric}: KMS, policy store, single-use store, STS, IAM proof and JWKS latency,
  *       policy and JWKS cache outcomes), without dimensions. A metric the request did not
@@ -85,8 +85,10 @@ public final class MetricsAuditLog implements AuditLog {
     public static String metricLine(AuditEvent event, Map<Metric, List<Double>> dependencies,
             long epochMillis) {
         var directives = new ArrayList<Map<String, Object>>();
-        // The full set, and decision alone, which the deployment's error alarm watches.
-        directives.add(directive(List.of(DIMENSIONS, List.of(LogFields.DECISION)),
+        // The full set; operation alone, whose token latency the deployment's alarm watches;
+        // and decision alone, which its error alarm watches.
+        directives.add(directive(List.of(DIMENSIONS, List.of(LogFields.OPERATION),
+                        List.of(LogFields.DECISION)),
                 List.of(definition(REQUESTS, Metric.Unit.COUNT),
                         definition(LATENCY, Metric.Unit.MILLISECONDS))));
         if (!dependencies.isEmpty()) {

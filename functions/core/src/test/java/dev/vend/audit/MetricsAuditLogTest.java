@@ -73,7 +73,8 @@ class MetricsAuditLogTest {
         assertThat(directives).hasSize(1);
         assertThat(directives.get(0).path("Namespace").asText()).isEqualTo("Vend");
         assertThat(directives.get(0).path("Dimensions").toString())
-                .isEqualTo("[[\"operation\",\"identity_source\",\"decision\"],[\"decision\"]]");
+                .isEqualTo("[[\"operation\",\"identity_source\",\"decision\"],"
+                        + "[\"operation\"],[\"decision\"]]");
         assertThat(EmfDocuments.metricNames(text)).containsExactly("Requests", "Latency");
         assertThat(line.path("Requests").asInt()).isEqualTo(1);
         assertThat(line.path("Latency").asLong()).isEqualTo(12L);

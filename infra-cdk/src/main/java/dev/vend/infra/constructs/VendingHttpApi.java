@@ -69,6 +69,7 @@ public final class VendingHttpApi extends Construct {
             + "\"response_latency_ms\":\"$context.responseLatency\"}";
 
     private final HttpApi api;
+    private final LogGroup accessLogs;
     private final HttpStage stage;
     private final ApiThrottle challengeThrottle;
     private final String issuerUrl;
@@ -84,6 +85,9 @@ public final class VendingHttpApi extends Construct {
                 .build();
         CustomDomain customDomain = props.customDomain();
         this.domain = customDomain == null ? null : domainName(customDomain);
+        this.accessLogs = LogGroup.Builder.create(this, "AccessLogs")
+                .retention(RetentionDays.ONE_MONTH)
+                .build();
         this.stage = api.addStage("DefaultStage", stageOptions(props.throttle(), domain));
         this.challengeThrottle = props.challengeThrottle();
         this.issuerUrl = customDomain == null ? api.getApiEndpoint() : customDomain.issuerUrl();
@@ -145,6 +149,14 @@ public final class VendingHttpApi extends Construct {
         return stage;
     }
 
+    /**
+     * The stage's access log group: one JSON line per request, with the {@code status} API
+     * Gateway answered; the only place its own throttling ({@code 429}) shows on its own.
+     */
+    public LogGroup accessLogs() {
+        return accessLogs;
+    }
+
     private List<HttpRoute> route(HttpMethod method, String path,
             HttpRouteIntegration integration) {
         return api.addRoutes(AddRoutesOptions.builder()
@@ -178,9 +190,6 @@ public final class VendingHttpApi extends Construct {
     }
 
     private IAccessLogSettings accessLogSettings() {
-        LogGroup accessLogs = LogGroup.Builder.create(this, "AccessLogs")
-                .retention(RetentionDays.ONE_MONTH)
-                .build();
         IAccessLogDestination destination = new LogGroupLogDestination(accessLogs);
         return new IAccessLogSettings() {
             @Override

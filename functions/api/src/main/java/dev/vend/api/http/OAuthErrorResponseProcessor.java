@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.http;
 
+import dev.vend.api.logging.RequestIdScope;
 import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
 import dev.vend.vend.OAuthErrors;
-import dev.vend.vend.RequestIds;
 import dev.vend.vend.WireError;
 import dev.vend.verify.DenialReason;
 import dev.vend.verify.FailureKind;
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Renders every error the framework raises itself (no route, wrong method, oversized body, an
  * unexpected exception) in the same OAuth shape as Vend's own, with a constant description: no
  * parameter name, exception message or stack trace reaches a caller. A framework refusal of
- * {@code POST /token} is recorded in the audit log, since the controller never saw it.
+ * {@code POST /token} is recorded in the audit log, since the controller never saw it. The
+ * response, the audit event and the lines logged here carry the invocation's request id.
  */
 @Singleton
 @Primary
@@ -42,8 +43,16 @@ public class OAuthErrorResponseProcessor implements ErrorResponseProcessor<Strin
     public MutableHttpResponse<String> processResponse(ErrorContext context,
             MutableHttpResponse<?> base) {
         int status = base.getStatus().getCode();
-        WireError error = wireError(status);
-        String requestId = RequestIds.next();
+        try (RequestIdScope ids = RequestIdScope.join()) {
+            logCause(context, status);
+            if (isTokenRequest(context)) {
+                recordTokenRefusal(status, ids.requestId());
+            }
+            return render(base, wireError(status), ids.requestId());
+        }
+    }
+
+    private static void logCause(ErrorContext context, int status) {
         // The class alone: framework messages can quote request input.
         String cause = context.getRootCause().map(c -> c.getClass().getName()).orElse("none");
         if (status >= 500) {
@@ -51,15 +60,20 @@ public class OAuthErrorResponseProcessor implements ErrorResponseProcessor<Strin
         } else {
             LOG.debug("framework refused a request with {}: {}", status, cause);
         }
-        if (isTokenRequest(context)) {
-            var audit = AuditRecorder.begin(requestId, "token", clock);
-            if (status >= 500) {
-                audit.failed(FailureKind.PERMANENT);
-            } else {
-                audit.denied(reasonOf(status));
-            }
-            auditLog.record(audit.end());
+    }
+
+    private void recordTokenRefusal(int status, String requestId) {
+        var audit = AuditRecorder.begin(requestId, "token", clock);
+        if (status >= 500) {
+            audit.failed(FailureKind.PERMANENT);
+        } else {
+            audit.denied(reasonOf(status));
         }
+        auditLog.record(audit.end());
+    }
+
+    private static MutableHttpResponse<String> render(MutableHttpResponse<?> base,
+            WireError error, String requestId) {
         MutableHttpResponse<String> response = base.status(error.status())
                 .body(error.body(requestId));
         error.headers().forEach(response::header);

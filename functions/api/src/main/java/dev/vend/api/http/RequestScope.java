@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.api.http;
 
-import dev.vend.audit.LogFields;
+import dev.vend.api.logging.RequestIdScope;
 import dev.vend.metrics.RequestMetrics;
-import dev.vend.vend.RequestIds;
 import java.util.function.Function;
-import org.slf4j.MDC;
 
 /**
- * Binds one request to the thread that handles it: a new request id in the MDC, so every log
- * line names it, and an open metrics scope; both end when the handling returns or throws, so the
- * next request on a pooled thread starts with neither.
+ * Binds one request to the thread that handles it: the request id the Lambda handler bound for
+ * the invocation (in the MDC, so every log line names it; a new one only when no handler bound
+ * any), and an open metrics scope that ends when the handling returns or throws, so the next
+ * request on a pooled thread starts without it.
  */
 final class RequestScope {
 
@@ -18,18 +17,15 @@ final class RequestScope {
     }
 
     /**
-     * Runs {@code handling} with a new request id, inside that id's MDC entry and a metrics scope.
+     * Runs {@code handling} with the invocation's request id, inside a metrics scope.
      *
      * @param metrics the scopes the request's components record into
      * @param handling handles the request, given its id
      */
     static <T> T handle(RequestMetrics metrics, Function<String, T> handling) {
-        String requestId = RequestIds.next();
-        MDC.put(LogFields.REQUEST_ID, requestId);
-        try (RequestMetrics.Scope scope = metrics.open()) {
-            return handling.apply(requestId);
-        } finally {
-            MDC.remove(LogFields.REQUEST_ID);
+        try (RequestIdScope ids = RequestIdScope.join();
+                RequestMetrics.Scope scope = metrics.open()) {
+            return handling.apply(ids.requestId());
         }
     }
 }

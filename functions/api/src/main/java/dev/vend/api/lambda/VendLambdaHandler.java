@@ -4,11 +4,11 @@ package dev.vend.api.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.vend.api.logging.RequestIdScope;
 import dev.vend.audit.AuditLog;
 import dev.vend.audit.AuditRecorder;
 import dev.vend.parse.TokenExchangeForm;
 import dev.vend.vend.OAuthErrors;
-import dev.vend.vend.RequestIds;
 import dev.vend.vend.WireError;
 import dev.vend.verify.DenialReason;
 import io.micronaut.context.ApplicationContext;
@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * framework sees them, events Vend does not accept: another payload version, an event without
  * {@code requestContext}, a {@code POST /token} with a query string (it would be merged into the
  * form, and tokens would land in access logs), without a form content type, with no body, or with
- * a body over 16 KiB; each such refusal of {@code POST /token} is recorded in the audit log. Everything else goes to
- * the same controllers as the local server.
+ * a body over 16 KiB; each such refusal of {@code POST /token} is recorded in the audit log.
+ * Everything else goes to the same controllers as the local server.
  */
 public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
 
@@ -44,13 +44,24 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
         super(context);
     }
 
+    /**
+     * Handles one invocation with its ids bound for logging ({@link RequestIdScope}) from the
+     * first line to the last: the request id that the response and the audit event carry, and
+     * the context's Lambda request id. Both are unbound before the next invocation.
+     */
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        DenialReason refusal = refusalOf(event);
-        if (refusal == null) {
-            return super.handleRequest(event, context);
+        try (RequestIdScope ids = RequestIdScope.open(context)) {
+            DenialReason refusal = refusalOf(event);
+            if (refusal == null) {
+                return super.handleRequest(event, context);
+            }
+            return refuse(event, refusal, ids.requestId());
         }
-        String requestId = RequestIds.next();
+    }
+
+    private APIGatewayV2HTTPResponse refuse(APIGatewayV2HTTPEvent event, DenialReason refusal,
+            String requestId) {
         // An event of another shape may be a POST /token that can not be recognised as one, so
         // every refusal here is recorded.
         recordRefusal(requestId, isTokenPath(event) ? "token"

@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -22,11 +21,17 @@ import dev.vend.audit.MetricsAuditLog;
  *
  * <ul>
  *   <li>Audit events ({@code vend.audit}) and CloudWatch metric lines ({@code vend.metrics}) are
- *       JSON already: each is written as it is, one per line, on standard output.
- *   <li>Every other line is one JSON object on standard error, with the request id of the
- *       request it belongs to (the {@code request_id} MDC entry) and the formatted message; only
- *       warnings and above, but {@code INFO} for Vend's own loggers and Micronaut's start line.
+ *       JSON already, with the request id among their members: each is written as it is, one
+ *       per line, on standard output, with the Lambda request id added in Lambda
+ *       ({@link AsWrittenLineEncoder}).
+ *   <li>Every other line is one JSON object on standard error, with the ids of the invocation it
+ *       belongs to in its {@code mdc} member ({@code request_id}, and {@code aws_request_id} in
+ *       Lambda; see {@link RequestIdScope}) and the formatted message; only warnings and above,
+ *       but {@code INFO} for Vend's own loggers and Micronaut's start line.
  * </ul>
+ *
+ * <p>Lines logged outside any invocation (start-up, SnapStart priming and restore hooks) carry
+ * no request id.
  *
  * <p>An operator's own file still wins: with {@code -Dlogback.configurationFile}, or a
  * {@code logback-test.xml} or {@code logback.xml} on the class path, this configurator steps
@@ -68,9 +73,8 @@ public final class VendLogConfigurator extends ContextAwareBase implements Confi
     }
 
     private static Encoder<ILoggingEvent> linesAsWritten(LoggerContext context) {
-        var encoder = new PatternLayoutEncoder();
+        var encoder = new AsWrittenLineEncoder();
         encoder.setContext(context);
-        encoder.setPattern("%msg%n");
         encoder.start();
         return encoder;
     }

@@ -14,24 +14,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hostile {@code POST /token} events from a seeded generator, so every run sends the same cases:
  * malformed forms, wrong percent-encodings, invalid UTF-8, huge and deeply nested JSON inside JWT
  * segments (some signed with the issuer's real key, so they get past the signature), junk JWT
- * segments, random bytes under every subject token type, odd claims and headers, and base64
- * flags that lie about the body. No case is a request Vend may grant: signed tokens never carry
- * the one subject a policy entitles.
+ * segments, random bytes under every subject token type, odd claims and headers, base64 flags
+ * that lie about the body, and cloud proofs that look right and are wrong ({@link CloudProofs}),
+ * which reach the cloud verifiers' JSON, PKCS7 and XML parsing. No case is a request Vend may
+ * grant: signed tokens never carry the one subject a policy entitles, and no policy names a cloud
+ * identity.
  */
 final class FuzzCases {
 
-    /** One generated request and the name of its generator. */
-    record FuzzCase(String kind, APIGatewayV2HTTPEvent event) {
+    /**
+     * One generated request.
+     *
+     * @param generator the name of the generator that made it, one of {@link #generators()}
+     * @param label what the case is, for a failure message
+     * @param tokenType the {@code subject_token_type} the form carries, if it carries one
+     * @param event the event
+     */
+    record FuzzCase(String generator, String label, @Nullable String tokenType,
+            APIGatewayV2HTTPEvent event) {
     }
 
     static final String ISSUER = "https://ci.example.test";
@@ -39,7 +53,8 @@ final class FuzzCases {
     static final String GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final String FORM = "application/x-www-form-urlencoded";
 
-    private static final List<String> TOKEN_TYPES = List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN,
+    /** Every subject token type the cases send, known and unknown. */
+    static final List<String> TOKEN_TYPES = List.of(TokenTypes.JWT, TokenTypes.ID_TOKEN,
             TokenTypes.AWS_EC2_BUNDLE, TokenTypes.AWS_IAM_PROOF, TokenTypes.AZURE_ATTESTED,
             TokenTypes.ACCESS_TOKEN, TokenTypes.AWS_CREDENTIALS,
             "urn:vend:params:oauth:token-type:", "jwt", "", "urn:ietf:params:oauth:token-type:JWT");
@@ -72,34 +87,62 @@ final class FuzzCases {
     private final Random random;
     private final ECKey ecKey;
     private final RSAKey rsaKey;
-    private final List<Supplier<FuzzCase>> generators = new ArrayList<>();
+    private final CloudProofs cloud;
+    private final Map<String, Supplier<FuzzCase>> generators = new LinkedHashMap<>();
+    private String generator = "";
+    private @Nullable String tokenType;
 
     /**
      * @param seed the generator's seed; the same seed gives the same cases
      * @param ecKey the ES256 issuer's real key
      * @param rsaKey the RS256 issuer's real key
+     * @param trust what the deployment trusts for cloud proofs
      */
-    FuzzCases(long seed, ECKey ecKey, RSAKey rsaKey) {
+    FuzzCases(long seed, ECKey ecKey, RSAKey rsaKey, CloudProofs.Trust trust) {
         this.random = new Random(seed);
         this.ecKey = ecKey;
         this.rsaKey = rsaKey;
-        generators.add(this::malformedForm);
-        generators.add(this::wrongPercentEncoding);
-        generators.add(this::invalidUtf8Body);
-        generators.add(this::hugeJsonSegment);
-        generators.add(this::deeplyNestedSegment);
-        generators.add(this::junkSegments);
-        generators.add(this::randomBytesAsEveryTokenType);
-        generators.add(this::lyingBase64Flag);
-        generators.add(this::signedOddClaims);
-        generators.add(this::signedOddHeader);
-        generators.add(this::oddParameters);
-        generators.add(this::oddContentType);
+        this.cloud = new CloudProofs(random, trust);
+        generators.put("malformed-form", this::malformedForm);
+        generators.put("wrong-percent-encoding", this::wrongPercentEncoding);
+        generators.put("invalid-utf8", this::invalidUtf8Body);
+        generators.put("huge-json", this::hugeJsonSegment);
+        generators.put("deep-nesting", this::deeplyNestedSegment);
+        generators.put("junk-segments", this::junkSegments);
+        generators.put("random-bytes", this::randomBytesAsEveryTokenType);
+        generators.put("lying-base64-flag", this::lyingBase64Flag);
+        generators.put("signed-odd-claims", this::signedOddClaims);
+        generators.put("signed-odd-header", this::signedOddHeader);
+        generators.put("odd-parameters", this::oddParameters);
+        generators.put("odd-content-type", this::oddContentType);
+        generators.put("azure-envelope", () -> cloudProof(TokenTypes.AZURE_ATTESTED,
+                cloud.azureEnvelope()));
+        generators.put("azure-signed-content", () -> cloudProof(TokenTypes.AZURE_ATTESTED,
+                cloud.azureSignedContent()));
+        generators.put("aws-iam-proof", () -> cloudProof(TokenTypes.AWS_IAM_PROOF,
+                cloud.iamProof()));
+        generators.put("ec2-bundle-document", () -> cloudProof(TokenTypes.AWS_EC2_BUNDLE,
+                cloud.ec2BrokenDocument()));
+        generators.put("ec2-bundle-iam-half", () -> cloudProof(TokenTypes.AWS_EC2_BUNDLE,
+                cloud.ec2BrokenIamHalf()));
+    }
+
+    /** The names of every generator, each of which {@link #next()} picks alike. */
+    Set<String> generators() {
+        return Collections.unmodifiableSet(generators.keySet());
     }
 
     /** The next case. */
     FuzzCase next() {
-        return generators.get(random.nextInt(generators.size())).get();
+        List<String> names = List.copyOf(generators.keySet());
+        generator = names.get(random.nextInt(names.size()));
+        tokenType = null;
+        return generators.get(generator).get();
+    }
+
+    /** A cloud proof in a well-formed form, under its own token type. */
+    private FuzzCase cloudProof(String type, String proof) {
+        return form(generator, validForm(proof, typed(type)));
     }
 
     private FuzzCase malformedForm() {
@@ -122,8 +165,9 @@ final class FuzzCases {
         String token = junkJwt();
         String broken = insertAt(enc(token), pick(BAD_ESCAPES));
         String body = "grant_type=" + insertAt(enc(GRANT), pick(BAD_ESCAPES))
-                + "&subject_token=" + broken + "&subject_token_type=" + enc(pick(TOKEN_TYPES));
+                + "&subject_token=" + broken + "&subject_token_type=" + enc(anyType());
         if (random.nextBoolean()) {
+            tokenType = null;
             body = "grant_type=" + enc(GRANT) + "&subject_token=" + broken
                     + "&subject_token_type=" + percentBytes(randomBytes(1 + random.nextInt(40)));
         }
@@ -132,7 +176,7 @@ final class FuzzCases {
 
     private FuzzCase invalidUtf8Body() {
         var out = new ByteArrayOutputStream();
-        byte[] prefix = validForm(junkJwt(), pick(TOKEN_TYPES)).getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = validForm(junkJwt(), anyType()).getBytes(StandardCharsets.UTF_8);
         int cut = random.nextInt(prefix.length + 1);
         out.write(prefix, 0, cut);
         byte[][] invalid = {{(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xFF},
@@ -156,7 +200,7 @@ final class FuzzCases {
                 ? TestTokens.signRaw("{\"alg\":\"ES256\",\"kid\":\"" + ecKey.getKeyID() + "\"}",
                         json.toString(), ecKey)
                 : b64(pick(HEADERS)) + "." + b64(json.toString()) + "." + b64("sig");
-        return form("huge-json", validForm(token, TokenTypes.JWT));
+        return form("huge-json", validForm(token, typed(TokenTypes.JWT)));
     }
 
     private FuzzCase deeplyNestedSegment() {
@@ -172,7 +216,7 @@ final class FuzzCases {
             case 1 -> b64(open.repeat(depth) + close.repeat(depth)) + "." + b64(claims) + ".AA";
             default -> b64(header) + "." + b64(nested) + "." + b64("x");
         };
-        return form("deep-nesting", validForm(token, pick(TOKEN_TYPES)));
+        return form("deep-nesting", validForm(token, anyType()));
     }
 
     private FuzzCase junkSegments() {
@@ -188,7 +232,7 @@ final class FuzzCases {
                 default -> b64(pick(ODD_VALUES));
             });
         }
-        return form("junk-segments", validForm(String.join(".", parts), pick(TOKEN_TYPES)));
+        return form("junk-segments", validForm(String.join(".", parts), anyType()));
     }
 
     private FuzzCase randomBytesAsEveryTokenType() {
@@ -199,12 +243,12 @@ final class FuzzCases {
             default -> percentBytes(bytes);
         };
         String body = "grant_type=" + enc(GRANT) + "&subject_token=" + token
-                + "&subject_token_type=" + enc(pick(TOKEN_TYPES));
-        return form("random-bytes-" + random.nextInt(TOKEN_TYPES.size()), body);
+                + "&subject_token_type=" + enc(anyType());
+        return form("random-bytes", body);
     }
 
     private FuzzCase lyingBase64Flag() {
-        String form = validForm(junkJwt(), pick(TOKEN_TYPES));
+        String form = validForm(junkJwt(), anyType());
         String encoded = Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8));
         return switch (random.nextInt(6)) {
             case 0 -> event("base64-flag-true-plain", Map.of("content-type", FORM), form, true);
@@ -247,7 +291,8 @@ final class FuzzCases {
             json.append(",\"sub\":\"workload-1\"");
         }
         json.append('}');
-        return form("signed-odd-claims", validForm(signed(json.toString()), TokenTypes.ID_TOKEN));
+        return form("signed-odd-claims", validForm(signed(json.toString()),
+                typed(TokenTypes.ID_TOKEN)));
     }
 
     private FuzzCase signedOddHeader() {
@@ -257,14 +302,14 @@ final class FuzzCases {
         String token = random.nextBoolean()
                 ? TestTokens.signRaw(pick(HEADERS), claims, ecKey, JWSAlgorithm.ES256)
                 : TestTokens.signRaw(pick(HEADERS), claims, rsaKey, JWSAlgorithm.RS256);
-        return form("signed-odd-header", validForm(token, TokenTypes.JWT));
+        return form("signed-odd-header", validForm(token, typed(TokenTypes.JWT)));
     }
 
     private FuzzCase oddParameters() {
         long now = Instant.now().getEpochSecond();
         String token = signed("{\"iss\":\"" + ISSUER + "\",\"sub\":\"fuzz\",\"aud\":\""
                 + FuzzHarness.VEND_ISSUER + "\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}");
-        var body = new StringBuilder(validForm(token, TokenTypes.JWT));
+        var body = new StringBuilder(validForm(token, typed(TokenTypes.JWT)));
         int extra = 1 + random.nextInt(random.nextBoolean() ? 3 : 400);
         for (int i = 0; i < extra; i++) {
             body.append('&').append(enc(pick(PARAMETERS))).append('=')
@@ -284,7 +329,18 @@ final class FuzzCases {
         if (random.nextBoolean()) {
             headers.put("content-length", Integer.toString(random.nextInt()));
         }
-        return event("odd-content-type", headers, validForm(junkJwt(), pick(TOKEN_TYPES)), false);
+        return event("odd-content-type", headers, validForm(junkJwt(), anyType()), false);
+    }
+
+    /** A subject token type from {@link #TOKEN_TYPES}, recorded as the case's. */
+    private String anyType() {
+        return typed(pick(TOKEN_TYPES));
+    }
+
+    /** Records the case's subject token type. */
+    private String typed(String type) {
+        tokenType = type;
+        return type;
     }
 
     private String signed(String claims) {
@@ -305,14 +361,15 @@ final class FuzzCases {
                 + "&subject_token_type=" + enc(tokenType);
     }
 
-    private FuzzCase form(String kind, String body) {
-        return event(kind, Map.of("content-type", FORM), body, false);
+    private FuzzCase form(String label, String body) {
+        return event(label, Map.of("content-type", FORM), body, false);
     }
 
-    private static FuzzCase event(String kind, Map<String, String> headers, String body,
+    private FuzzCase event(String label, Map<String, String> headers, String body,
             boolean base64) {
-        return new FuzzCase(kind, FuzzHarness.event("POST", "/token", new HashMap<>(headers), body,
-                base64));
+        String named = tokenType == null ? label : label + " as '" + tokenType + "'";
+        return new FuzzCase(generator, named, tokenType, FuzzHarness.event("POST", "/token",
+                new HashMap<>(headers), body, base64));
     }
 
     private String insertAt(String text, String insert) {

@@ -4,6 +4,7 @@ package dev.vend.api.fuzz;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.vend.api.LambdaHarness;
+import dev.vend.challenge.Challenges;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -19,8 +20,10 @@ final class FuzzHarness implements AutoCloseable {
     private final RecordingAuditLog audit = new RecordingAuditLog();
     private final LambdaHarness vend;
 
-    private FuzzHarness(Path dir, String issuersYaml, Map<String, String> policies) {
-        this.vend = LambdaHarness.startWith(dir, issuersYaml, policies, Clock.systemUTC(), audit);
+    private FuzzHarness(Path dir, String issuersYaml, Map<String, String> policies,
+            Map<String, Object> settings) {
+        this.vend = LambdaHarness.startConfigured(dir, issuersYaml, policies, settings,
+                Clock.systemUTC(), audit);
     }
 
     /**
@@ -29,9 +32,16 @@ final class FuzzHarness implements AutoCloseable {
      * @param dir a scratch folder
      * @param issuersYaml the issuer registry document
      * @param policies policy documents by file name
+     * @param settings more {@code vend.*} settings: what the cloud verifiers trust
      */
-    static FuzzHarness start(Path dir, String issuersYaml, Map<String, String> policies) {
-        return new FuzzHarness(dir, issuersYaml, policies);
+    static FuzzHarness start(Path dir, String issuersYaml, Map<String, String> policies,
+            Map<String, Object> settings) {
+        return new FuzzHarness(dir, issuersYaml, policies, settings);
+    }
+
+    /** A challenge the deployment really issued, handed out without a request. */
+    String challenge() {
+        return vend.context().getBean(Challenges.class).issue().value();
     }
 
     /** A complete payload 2.0 event. */

@@ -66,6 +66,20 @@ class VendLogConfiguratorTest {
     }
 
     @Test
+    void auditAndMetricLinesInALambdaInvocationEndWithItsLambdaRequestId() {
+        configure();
+        MDC.put(LogFields.REQUEST_ID, "0123456789abcdef0123456789abcdef");
+        MDC.put(LogFields.AWS_REQUEST_ID, "8f5c2a1e-\"-id");
+        context.getLogger(JsonAuditLog.LOGGER).info("{\"event\":\"vend.decision\"}");
+        context.getLogger(MetricsAuditLog.LOGGER).info("{}");
+        context.getLogger(JsonAuditLog.LOGGER).info("not json");
+
+        assertThat(lines(out)).containsExactly(
+                "{\"event\":\"vend.decision\",\"aws_request_id\":\"8f5c2a1e-\\\"-id\"}",
+                "{\"aws_request_id\":\"8f5c2a1e-\\\"-id\"}", "not json");
+    }
+
+    @Test
     void otherLinesAreJsonOnStandardErrorWithTheRequestId() throws Exception {
         configure();
         MDC.put(LogFields.REQUEST_ID, "0123456789abcdef0123456789abcdef");
@@ -80,6 +94,7 @@ class VendLogConfiguratorTest {
         assertThat(line.path("formattedMessage").asText()).isEqualTo("issuer ci unreachable");
         assertThat(line.path("mdc").path(LogFields.REQUEST_ID).asText())
                 .isEqualTo("0123456789abcdef0123456789abcdef");
+        assertThat(line.path("mdc").has(LogFields.AWS_REQUEST_ID)).isFalse();
         assertThat(line.has("arguments")).as("raw arguments are not logged").isFalse();
         assertThat(lines(out)).isEmpty();
     }

@@ -76,6 +76,17 @@ final class DocumentSignature {
     private static byte[] verifyPkcs7(byte[] der, byte @Nullable [] document,
             Function<String, PublicKey> keyOfRegion) {
         CMSSignedData signed = parse(der);
+        try {
+            return verifyParsed(signed, document, keyOfRegion);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // BouncyCastle reads the inner structures (content, signer infos) on first access,
+            // so a PKCS7 broken below its outer layer fails here rather than in the parse above.
+            throw new DenialException(DenialReason.MALFORMED_TOKEN, "PKCS7 does not parse");
+        }
+    }
+
+    private static byte[] verifyParsed(CMSSignedData signed, byte @Nullable [] document,
+            Function<String, PublicKey> keyOfRegion) {
         byte[] content = content(signed);
         if (document != null && !Arrays.equals(document, content)) {
             throw new DenialException(DenialReason.BAD_SIGNATURE,

@@ -63,6 +63,17 @@ final class AttestedSignature {
 
     static Verified verify(byte[] der) {
         CMSSignedData signed = parse(der);
+        try {
+            return verifyParsed(signed);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // BouncyCastle reads the inner structures (certificates, signer infos, attributes,
+            // algorithm identifiers) on first access, so a PKCS7 broken below its outer layer
+            // fails here, with one of these two, rather than in the parse above.
+            throw malformed("PKCS7 structure does not parse");
+        }
+    }
+
+    private static Verified verifyParsed(CMSSignedData signed) {
         byte[] content = content(signed);
         Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
         if (signers.size() != 1) {

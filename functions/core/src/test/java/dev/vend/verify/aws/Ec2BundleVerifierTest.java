@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
+import static dev.vend.verify.VerifyAssertions.assertAcceptedOrDenied;
 import static dev.vend.verify.VerifyAssertions.assertDenied;
 import static dev.vend.verify.VerifyAssertions.assertFailure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,9 +23,11 @@ import dev.vend.verify.InMemorySingleUseStore;
 import dev.vend.verify.MutableClock;
 import dev.vend.verify.TestRegistries;
 import dev.vend.verify.VerifierRegistry;
+import dev.vend.verify.VerifyAssertions;
 import dev.vend.verify.aws.AwsVerifierConfig.RegionCertificates;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -239,6 +242,25 @@ class Ec2BundleVerifierTest {
 
         assertFailure(() -> verify(bundle), FailureKind.TRANSIENT);
         assertThat(verify(bundle).immutableId()).isEqualTo(ACCOUNT + ":" + INSTANCE);
+    }
+
+    /**
+     * Regression: a PKCS7 whose inner structures were broken (found by the token endpoint's
+     * fuzz test) escaped BouncyCastle as IllegalArgumentException and was answered 500.
+     */
+    @Test
+    void verifyWhenDocumentPkcs7BytesChangedOrCutThenEveryCopyRefusedNoneFails() {
+        byte[] der = DocumentSignature.base64(RealDocs.read(IID + "pkcs7.pem"));
+        // One proof for all: a copy whose signature still verifies is refused as a replay.
+        ObjectNode proof = proof(INSTANCE_ROLE);
+
+        int i = 0;
+        for (byte[] copy : VerifyAssertions.mutations(der, 11, 1_000)) {
+            ObjectNode document = TestIamProofs.JSON.createObjectNode();
+            document.put("form", "rsa2048");
+            document.put("signature", Base64.getEncoder().encodeToString(copy));
+            assertAcceptedOrDenied(() -> verify(bundle(document, proof)), "mutation " + i++);
+        }
     }
 
     private VerifierRegistry verifiers(Set<AwsVerifierConfig.LegacyForm> legacy) {

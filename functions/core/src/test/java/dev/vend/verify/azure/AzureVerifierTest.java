@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.azure;
 
+import static dev.vend.verify.VerifyAssertions.assertAcceptedOrDenied;
 import static dev.vend.verify.VerifyAssertions.assertDenied;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +19,7 @@ import dev.vend.verify.IssuerRegistry;
 import dev.vend.verify.MutableClock;
 import dev.vend.verify.TestRegistries;
 import dev.vend.verify.VerifierRegistry;
+import dev.vend.verify.VerifyAssertions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,6 +200,23 @@ class AzureVerifierTest {
                 "{\"encoding\":\"pkcs7\",\"encoding\":\"pkcs7\",\"signature\":\"AAAA\"}")) {
             assertDenied(() -> verifiers.verify(new Attestation(TokenTypes.AZURE_ATTESTED, bad)),
                     DenialReason.MALFORMED_TOKEN);
+        }
+    }
+
+    /**
+     * Regression: a PKCS7 whose inner structures were broken (found by the token endpoint's
+     * fuzz test) escaped BouncyCastle as IllegalArgumentException and was answered 500.
+     */
+    @Test
+    void verifyWhenPkcs7BytesChangedOrCutThenEveryCopyRefusedNoneFails() {
+        byte[] azure = PKI.signLikeAzure(content(challenges.issue().value()));
+        byte[] withAttributes = PKI.signWithAttributes(content(challenges.issue().value()));
+
+        for (byte[] original : List.of(azure, withAttributes)) {
+            int i = 0;
+            for (byte[] copy : VerifyAssertions.mutations(original, 7, 500)) {
+                assertAcceptedOrDenied(() -> verify(copy), "mutation " + i++);
+            }
         }
     }
 
