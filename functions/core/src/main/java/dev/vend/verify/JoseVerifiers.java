@@ -9,14 +9,13 @@ import java.security.Provider;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.List;
-import org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi;
 
 /**
  * Nimbus JWS verifiers as Vend configures them: no deferred critical headers, and ECDSA on
  * BouncyCastle, because the JDK provider rejects valid P-256 signatures in the Wycheproof suite
  * and older JDKs accepted the all-zero signature (CVE-2022-21449). BouncyCastle's ECDSA is used
- * here only, through a provider of Vend's that offers nothing else, and is never registered as a
- * global provider.
+ * here only, through {@link BouncyCastleEcdsa}, which offers nothing else, and is never
+ * registered as a global provider.
  */
 public final class JoseVerifiers {
 
@@ -29,24 +28,6 @@ public final class JoseVerifiers {
      */
     private static final class BouncyCastle {
         static final Provider PROVIDER = new BouncyCastleEcdsa();
-    }
-
-    /**
-     * BouncyCastle's own ECDSA signature classes, the ones its provider maps these names to, and
-     * nothing else. The full {@code BouncyCastleProvider} registers every algorithm it has when
-     * it is built, about a thousand classes and 100 ms of a cold start, for the one service
-     * Vend takes from it (docs/performance.md, "JVM cold start").
-     */
-    private static final class BouncyCastleEcdsa extends Provider {
-
-        private static final long serialVersionUID = 1L;
-
-        BouncyCastleEcdsa() {
-            super("VendBouncyCastleEcdsa", "1.0", "BouncyCastle's ECDSA signatures, for JWS");
-            put("Signature.SHA256withECDSA", SignatureSpi.ecDSA256.class.getName());
-            put("Signature.SHA384withECDSA", SignatureSpi.ecDSA384.class.getName());
-            put("Signature.SHA512withECDSA", SignatureSpi.ecDSA512.class.getName());
-        }
     }
 
     /** An RS256/RS384/RS512/PS* verifier for one public key. */

@@ -8,13 +8,21 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.vend.testsupport.TestKeys;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.Provider;
-import org.bouncycastle.jcajce.provider.asymmetric.ec.SignatureSpi;
+import java.security.Signature;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,14 +63,42 @@ class JoseVerifiersTest {
     }
 
     @Test
-    void bouncyCastleWhenListedThenOffersItsEcdsaSignaturesAlone() {
+    void bouncyCastleWhenListedThenOffersItsTwoEcdsaVerificationsAlone() {
         assertThat(JoseVerifiers.bouncyCastle().getServices())
-                .extracting(Provider.Service::getType, Provider.Service::getAlgorithm,
-                        Provider.Service::getClassName)
-                .containsExactlyInAnyOrder(
-                        tuple("Signature", "SHA256withECDSA", SignatureSpi.ecDSA256.class.getName()),
-                        tuple("Signature", "SHA384withECDSA", SignatureSpi.ecDSA384.class.getName()),
-                        tuple("Signature", "SHA512withECDSA", SignatureSpi.ecDSA512.class.getName()));
+                .extracting(Provider.Service::getType, Provider.Service::getAlgorithm)
+                .containsExactlyInAnyOrder(tuple("Signature", "SHA256withECDSA"),
+                        tuple("Signature", "SHA384withECDSA"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ES256", "ES384"})
+    void ecWhenSignedByTheJdkThenVerifiesAndATamperedMessageDoesNot(String name) throws Exception {
+        JWSAlgorithm alg = JWSAlgorithm.parse(name);
+        ECKey key = new ECKeyGenerator(alg.equals(JWSAlgorithm.ES256) ? Curve.P_256 : Curve.P_384)
+                .generate();
+        var jws = new JWSObject(new JWSHeader(alg), new Payload("{\"sub\":\"w\"}"));
+        jws.sign(new ECDSASigner(key));
+        JWSVerifier verifier = JoseVerifiers.ec(key.toECPublicKey());
+        byte[] tampered = jws.getSigningInput().clone();
+        tampered[tampered.length - 2] ^= 1;
+
+        assertThat(verifier.verify(jws.getHeader(), jws.getSigningInput(), jws.getSignature()))
+                .isTrue();
+        assertThat(verifier.verify(jws.getHeader(), tampered, jws.getSignature())).isFalse();
+    }
+
+    @Test
+    void bouncyCastleWhenKeyIsOnAnotherCurveThenRefusedAtInit() throws Exception {
+        var signature = Signature.getInstance("SHA256withECDSA", JoseVerifiers.bouncyCastle());
+        ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
+        ECKey p521 = new ECKeyGenerator(Curve.P_521).generate();
+
+        assertThatThrownBy(() -> signature.initVerify(p384.toECPublicKey()))
+                .isInstanceOf(InvalidKeyException.class);
+        assertThatThrownBy(() -> signature.initVerify(p521.toECPublicKey()))
+                .isInstanceOf(InvalidKeyException.class);
+        assertThatThrownBy(() -> signature.initSign(TestKeys.ecP256().toECPrivateKey()))
+                .isInstanceOf(InvalidKeyException.class);
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.vend.api.snapstart;
 import dev.vend.RestoreAware;
 import dev.vend.api.wiring.VendAssembly;
 import dev.vend.vend.RequestIds;
+import dev.vend.verify.azure.AzureVerifierConfig;
 import io.micronaut.context.BeanLocator;
 import io.micronaut.crac.OrderedResource;
 import jakarta.inject.Singleton;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * the deployment is touched: no audit record, no consumed challenge or {@code jti}, no network.
  * It also loads the JDK's default TLS context, which the deployment's HTTPS clients (JWKS and
  * discovery fetches, STS) make only on their first use, so the first fetch after a restore does
- * not pay for reading the trust store. No connection is opened.
+ * not pay for reading the trust store, and reads the bundled Azure roots, which are otherwise
+ * read on the first Azure proof. No connection is opened.
  * A priming that fails is logged and the snapshot goes on; priming is an optimisation.
  *
  * <p><strong>After each restore</strong> it calls {@link RestoreAware#afterRestore()} on every
@@ -68,6 +70,7 @@ public class SnapStartPriming implements OrderedResource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
         warmTls();
+        readBundledAzureRoots();
         try {
             lastPriming = SyntheticVend.run();
         } catch (RuntimeException e) {
@@ -87,6 +90,16 @@ public class SnapStartPriming implements OrderedResource {
             SSLContext.getDefault();
         } catch (NoSuchAlgorithmException | RuntimeException e) {
             LOG.warn("snapstart priming could not load the TLS context: {}",
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    /** The bundled Azure roots, read on first use, are public and fit to keep in the snapshot. */
+    private static void readBundledAzureRoots() {
+        try {
+            AzureVerifierConfig.BUNDLED.get();
+        } catch (RuntimeException e) {
+            LOG.warn("snapstart priming could not read the bundled Azure roots: {}",
                     e.getClass().getSimpleName());
         }
     }

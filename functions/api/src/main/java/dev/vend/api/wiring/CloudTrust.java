@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,13 +22,15 @@ import org.jspecify.annotations.Nullable;
  * starts: every problem of every setting is reported at once, and a deployment with any of them
  * does not start.
  *
- * @param azureRoots the Azure IMDS trust anchors: {@code vend.azure-roots-file}, else the bundled
+ * @param azureRoots the Azure IMDS trust anchors: {@code vend.azure-roots-file}, read and checked
+ *     here, else the bundled ones, read on their first use
  * @param azureIntermediates {@code vend.azure-intermediates-file}, else none
  * @param stsEndpoint {@code vend.aws-sts-endpoint}, else none
  * @param regionCertificates {@code vend.aws-region-certificates-file}, else none
  * @param legacyForms {@code vend.aws-legacy-document-forms}, else none
  */
-record CloudTrust(List<X509Certificate> azureRoots, List<X509Certificate> azureIntermediates,
+record CloudTrust(Supplier<List<X509Certificate>> azureRoots,
+        List<X509Certificate> azureIntermediates,
         AwsVerifierConfig.@Nullable StsEndpoint stsEndpoint,
         AwsVerifierConfig.RegionCertificates regionCertificates,
         Set<AwsVerifierConfig.LegacyForm> legacyForms) {
@@ -65,9 +68,10 @@ record CloudTrust(List<X509Certificate> azureRoots, List<X509Certificate> azureI
                 legacyForms(settings.awsLegacyDocumentForms(), problems));
     }
 
-    private static List<X509Certificate> azureRoots(@Nullable String file, List<String> problems) {
+    private static Supplier<List<X509Certificate>> azureRoots(@Nullable String file,
+            List<String> problems) {
         if (isBlank(file)) {
-            return AzureVerifierConfig.bundledRoots();
+            return AzureVerifierConfig.BUNDLED;
         }
         List<X509Certificate> roots = pem(AZURE_ROOTS, Path.of(file), problems);
         for (X509Certificate root : roots) {
@@ -77,7 +81,7 @@ record CloudTrust(List<X509Certificate> azureRoots, List<X509Certificate> azureI
                         + " is not a CA certificate");
             }
         }
-        return roots.isEmpty() ? AzureVerifierConfig.bundledRoots() : roots;
+        return roots.isEmpty() ? AzureVerifierConfig.BUNDLED : () -> roots;
     }
 
     private static List<X509Certificate> azureIntermediates(@Nullable String file,

@@ -78,9 +78,10 @@ class CloudSettingsTest {
         cloud.put(CloudTrust.AZURE_ROOTS,
                 TestCa.writePem(dir.resolve("roots.pem"), pki.root()).toString());
 
-        assertThat(CloudTrust.read(settings()).azureRoots()).containsExactly(pki.root());
+        assertThat(CloudTrust.read(settings()).azureRoots().get()).containsExactly(pki.root());
         cloud.remove(CloudTrust.AZURE_ROOTS);
-        assertThat(CloudTrust.read(settings()).azureRoots())
+        assertThat(CloudTrust.read(settings()).azureRoots()).isSameAs(AzureVerifierConfig.BUNDLED);
+        assertThat(AzureVerifierConfig.BUNDLED.get())
                 .isEqualTo(AzureVerifierConfig.bundledRoots());
     }
 

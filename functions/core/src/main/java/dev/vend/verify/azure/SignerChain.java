@@ -40,7 +40,7 @@ final class SignerChain {
 
     static void check(X509Certificate signer, AzureVerifierConfig config, Instant at) {
         checkName(signer);
-        Set<TrustAnchor> anchors = config.roots().stream()
+        Set<TrustAnchor> anchors = config.roots().get().stream()
                 .map(root -> new TrustAnchor(root, null)).collect(Collectors.toSet());
         try {
             var target = new X509CertSelector();
