@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * deployment configures ({@link AwsVerifierConfig.RegionCertificates}), which come first. They
  * are pinned keys: only the public key is used, and X.509 validity dates are not enforced, as
  * AWS's own RSA-2048 certificates outlive any validity rule and the re-issued RSA ones share old
- * keys. Thread-safe; each shipped certificate is read once.
+ * keys. Thread-safe; each shipped certificate is read once, and a region with none is looked up
+ * again each time.
  */
 final class RegionKeys {
 
@@ -44,8 +45,12 @@ final class RegionKeys {
     static final String BASE = "dev/vend/verify/aws/";
     /** A region name, as AWS forms them ({@code us-east-1}, {@code eusc-de-east-1}). */
     static final Pattern REGION = Pattern.compile("[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}");
-    private static final ConcurrentMap<String, Optional<PublicKey>> CACHE =
-            new ConcurrentHashMap<>();
+    /**
+     * The shipped keys read so far. Only found keys are kept: the region comes from a document
+     * whose signature is not yet checked, so a miss kept here would let any caller grow the map
+     * with made-up region names. At most one entry per shipped certificate.
+     */
+    private static final ConcurrentMap<String, PublicKey> CACHE = new ConcurrentHashMap<>();
     private static final Properties DSA_REGIONS = dsaRegions();
 
     private RegionKeys() {
@@ -69,8 +74,19 @@ final class RegionKeys {
         String file = kind == Kind.DSA
                 ? DSA_REGIONS.getProperty(region, "default.pem") : region + ".pem";
         String resource = BASE + kind.folder + "/" + file;
-        return CACHE.computeIfAbsent(resource, RegionKeys::load).orElseThrow(() ->
+        PublicKey cached = CACHE.get(resource);
+        if (cached != null) {
+            return cached;
+        }
+        PublicKey key = load(resource).orElseThrow(() ->
                 new DenialException(DenialReason.UNKNOWN_KEY, "no AWS certificate for region"));
+        CACHE.putIfAbsent(resource, key);
+        return key;
+    }
+
+    /** How many shipped keys are kept (tests). */
+    static int cachedKeys() {
+        return CACHE.size();
     }
 
     private static Optional<PublicKey> load(String resource) {
