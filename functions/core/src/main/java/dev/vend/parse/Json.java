@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class Json {
 
+    /** The largest decimal exponent, either way, of an exact number. */
+    public static final int MAX_SCALE = 1000;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonFactory WRITER = JsonFactory.builder().build();
 
@@ -47,7 +50,8 @@ public final class Json {
      * @param maxStringLength the longest string value, in characters
      * @param maxNumberLength the longest number, in characters
      * @param exactNumbers whether every integer becomes a {@code BigInteger} node and every
-     *     fraction a {@code BigDecimal} node (else: int, long or BigInteger by size, and double)
+     *     fraction a {@code BigDecimal} node, whose exponent may be at most {@link #MAX_SCALE}
+     *     either way (else: int, long or BigInteger by size, and double)
      */
     public record Limits(int maxDepth, int maxStringLength, int maxNumberLength,
             boolean exactNumbers) {
@@ -129,8 +133,7 @@ public final class Json {
                 case START_ARRAY -> array(parser);
                 case VALUE_STRING -> NODES.textNode(parser.getText());
                 case VALUE_NUMBER_INT -> integer(parser);
-                case VALUE_NUMBER_FLOAT -> exactNumbers ? NODES.numberNode(parser.getDecimalValue())
-                        : NODES.numberNode(parser.getDoubleValue());
+                case VALUE_NUMBER_FLOAT -> fraction(parser);
                 case VALUE_TRUE -> NODES.booleanNode(true);
                 case VALUE_FALSE -> NODES.booleanNode(false);
                 case VALUE_NULL -> NODES.nullNode();
@@ -154,6 +157,27 @@ public final class Json {
                 array.add(value(parser));
             }
             return array;
+        }
+
+        /**
+         * A fraction or an exponent form. Exact ones are refused beyond {@link #MAX_SCALE}: a
+         * short text such as {@code 1e999999999} is a {@code BigDecimal} that costs nothing to
+         * hold, but a billion digits to print or to turn into an integer. Others are refused
+         * when they overflow a double, which no later step could compare or convert.
+         */
+        private JsonNode fraction(JsonParser parser) throws IOException {
+            if (!exactNumbers) {
+                double value = parser.getDoubleValue();
+                if (Double.isInfinite(value)) {
+                    throw new IOException("number out of range");
+                }
+                return NODES.numberNode(value);
+            }
+            BigDecimal value = parser.getDecimalValue();
+            if (Math.abs((long) value.scale()) > MAX_SCALE) {
+                throw new IOException("number out of range");
+            }
+            return NODES.numberNode(value);
         }
 
         private JsonNode integer(JsonParser parser) throws IOException {

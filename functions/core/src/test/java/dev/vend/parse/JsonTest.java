@@ -72,6 +72,29 @@ class JsonTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1e999999999", "-1E+1001", "1e-1001", "0.5e-999999999"})
+    void readWhenExactNumberHasAHugeExponentThenRefused(String number) {
+        var exact = Json.reader(new Json.Limits(4, 100, 40, true));
+
+        assertThatThrownBy(() -> exact.read("{\"n\":" + number + "}"))
+                .isInstanceOf(IOException.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1e999", "-1e400"})
+    void readWhenNumberOverflowsADoubleThenRefused(String number) {
+        assertThatThrownBy(() -> Json.reader().read("[" + number + "]"))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readWhenExactNumberHasTheLargestExponentThenAccepted() throws IOException {
+        var exact = Json.reader(new Json.Limits(4, 100, 40, true));
+
+        assertThat(exact.read("[1e1000,1e-1000]").get(1).decimalValue().scale()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {
         "[[[[1]]]]",
         "{\"a\":{\"b\":{\"c\":{}}}}",
