@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.vend.verify.aws;
 
+import dev.vend.Lazy;
 import dev.vend.verify.VendingFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
@@ -12,13 +14,17 @@ import org.xml.sax.SAXException;
 
 /**
  * The one XML parser Vend reads STS's answers with, successful or not: namespace aware, no DTD,
- * no external entities, schemas or XInclude, secure processing on. Stateless and thread-safe (a
- * new parser per answer).
+ * no external entities, schemas or XInclude, secure processing on. The factory is configured
+ * once, on the first answer (looking one up costs more than parsing an answer); each answer gets
+ * a parser of its own. Thread-safe.
  */
 final class StsXml {
 
     /** The namespace of every STS query-protocol answer. */
     static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+    /** The configured factory; a factory is not thread-safe, so it is used under its lock. */
+    private static final Lazy<DocumentBuilderFactory> FACTORY = new Lazy<>(StsXml::safeFactory);
 
     private StsXml() {
     }
@@ -31,6 +37,20 @@ final class StsXml {
      * @throws VendingFailure (permanent) if the JVM's parser can not be made safe
      */
     static Document parse(byte[] xml) throws SAXException, IOException {
+        DocumentBuilderFactory factory = FACTORY.get();
+        DocumentBuilder builder;
+        try {
+            synchronized (factory) {
+                builder = factory.newDocumentBuilder();
+            }
+        } catch (ParserConfigurationException e) {
+            throw VendingFailure.permanent("XML parser can not be made safe", e);
+        }
+        builder.setErrorHandler(null);
+        return builder.parse(new ByteArrayInputStream(xml));
+    }
+
+    private static DocumentBuilderFactory safeFactory() {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
@@ -44,9 +64,7 @@ final class StsXml {
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             factory.setXIncludeAware(false);
             factory.setExpandEntityReferences(false);
-            var builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(null);
-            return builder.parse(new ByteArrayInputStream(xml));
+            return factory;
         } catch (ParserConfigurationException e) {
             throw VendingFailure.permanent("XML parser can not be made safe", e);
         }
