@@ -37,9 +37,4 @@ public final class Lazy<T> implements Supplier<T> {
         }
         return made;
     }
-
-    /** Whether the value has been made (and so is held). */
-    public boolean isMade() {
-        return value != null;
-    }
 }

@@ -3,6 +3,7 @@ package dev.vend;
 
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value made on first use and forgotten after each SnapStart restore, so the first use after
@@ -25,7 +26,7 @@ public final class Renewable<T> implements Supplier<T>, RestoreAware {
 
     private final String name;
     private final Supplier<? extends T> maker;
-    private volatile Lazy<T> current;
+    private volatile @Nullable T value;
 
     /**
      * @param name what the value is, for {@link #restoreState()}, e.g. {@code jwks http client}
@@ -34,23 +35,32 @@ public final class Renewable<T> implements Supplier<T>, RestoreAware {
     public Renewable(String name, Supplier<? extends T> maker) {
         this.name = Objects.requireNonNull(name, "name");
         this.maker = Objects.requireNonNull(maker, "maker");
-        this.current = new Lazy<>(maker);
     }
 
     @Override
     public T get() {
-        return current.get();
+        T made = value;
+        if (made == null) {
+            synchronized (this) {
+                made = value;
+                if (made == null) {
+                    made = Objects.requireNonNull(maker.get(), "made a null value");
+                    value = made;
+                }
+            }
+        }
+        return made;
     }
 
     /** Forgets the value; the next {@link #get()} makes another. */
     @Override
-    public void afterRestore() {
-        current = new Lazy<>(maker);
+    public synchronized void afterRestore() {
+        value = null;
     }
 
     /** {@code <name> held} while a value is held, {@value #NOTHING_CAPTURED} otherwise. */
     @Override
     public String restoreState() {
-        return current.isMade() ? name + " held" : NOTHING_CAPTURED;
+        return value == null ? NOTHING_CAPTURED : name + " held";
     }
 }
