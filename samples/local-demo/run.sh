@@ -149,17 +149,19 @@ cleanup() {
     if [[ -n ${work:-} && -d $work ]]; then
         if [[ -n ${VEND_DEMO_KEEP:-} ]]; then
             echo "local demo: kept $work" >&2
-            echo "  its issuers.yaml expects workload tokens minted for ${vend_url:-}. Serve" >&2
-            echo "  on that port:" >&2
+            echo "  it holds the demo issuer's private key and still-valid tokens: delete it when" >&2
+            echo "  done. Its issuers.yaml expects workload tokens minted for ${vend_url:-}." >&2
+            echo "  Serve on that port, with the demo's signing key:" >&2
             echo "  java -jar functions/api/target/vend-api-0.1.0-SNAPSHOT.jar serve \\" >&2
-            echo "    --port ${port:-} --issuers '$work/issuers.yaml' --policies '$work/policies'" >&2
+            echo "    --port ${port:-} --issuers '$work/issuers.yaml' --policies '$work/policies' \\" >&2
+            echo "    --state '$work/state'" >&2
             echo "  mint a fresh workload token (each one is single use, and lives 5 minutes):" >&2
             echo "  java -cp '${demo_classpath:-}' dev.vend.samples.demo.DemoIssuer mint \\" >&2
-            echo "    '$work' '${vend_url:-}' workload-42 refs/heads/main > workload.jwt" >&2
+            echo "    '$work' '${vend_url:-}' workload-42 refs/heads/main > '$work/workload.jwt'" >&2
             echo "  and exchange it for the audience its policy entitles:" >&2
             echo "  curl -s ${vend_url:-}/token \\" >&2
             echo "    --data-urlencode grant_type=urn:ietf:params:oauth:grant-type:token-exchange \\" >&2
-            echo "    --data-urlencode subject_token@workload.jwt \\" >&2
+            echo "    --data-urlencode 'subject_token@$work/workload.jwt' \\" >&2
             echo "    --data-urlencode subject_token_type=urn:ietf:params:oauth:token-type:jwt \\" >&2
             echo "    --data-urlencode audience=$API_AUDIENCE" >&2
         else
