@@ -95,11 +95,14 @@ public final class Json {
         /**
          * The document's root value; a {@link MissingNode} for a text with no value at all.
          *
-         * @throws IOException if the text is not one strict JSON value within the limits
+         * @throws IOException if the text is not one strict JSON value within the limits (a
+         *     number whose exponent the JDK can not even represent included)
          */
         public JsonNode read(String text) throws IOException {
             try (JsonParser parser = factory.createParser(text)) {
                 return readRoot(parser);
+            } catch (NumberFormatException e) {
+                throw new IOException("number out of range");
             }
         }
 
@@ -111,6 +114,8 @@ public final class Json {
         public JsonNode read(byte[] bytes) throws IOException {
             try (JsonParser parser = factory.createParser(bytes)) {
                 return readRoot(parser);
+            } catch (NumberFormatException e) {
+                throw new IOException("number out of range");
             }
         }
 
@@ -173,7 +178,8 @@ public final class Json {
                 }
                 return NODES.numberNode(value);
             }
-            BigDecimal value = parser.getDecimalValue();
+            // Without trailing zeros, as Jackson's data binding made them: 1.50 is 1.5.
+            BigDecimal value = parser.getDecimalValue().stripTrailingZeros();
             if (Math.abs((long) value.scale()) > MAX_SCALE) {
                 throw new IOException("number out of range");
             }
@@ -250,6 +256,8 @@ public final class Json {
     private static void writeNumber(JsonGenerator out, Number number) throws IOException {
         if (number instanceof Integer || number instanceof Short || number instanceof Byte) {
             out.writeNumber(number.intValue());
+        } else if (number instanceof Float value && Float.isFinite(value)) {
+            out.writeNumber(value);
         } else if (number instanceof Long value) {
             out.writeNumber(value);
         } else if (number instanceof BigInteger value) {

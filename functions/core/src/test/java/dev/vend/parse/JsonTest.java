@@ -4,6 +4,7 @@ package dev.vend.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -72,7 +73,8 @@ class JsonTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"1e999999999", "-1E+1001", "1e-1001", "0.5e-999999999"})
+    @ValueSource(strings = {"1e999999999", "-1E+1001", "1e-1001", "0.5e-999999999",
+        "1e9999999999", "0e99999999999999999999", "1.5E-2147483649"})
     void readWhenExactNumberHasAHugeExponentThenRefused(String number) {
         var exact = Json.reader(new Json.Limits(4, 100, 40, true));
 
@@ -85,6 +87,21 @@ class JsonTest {
     void readWhenNumberOverflowsADoubleThenRefused(String number) {
         assertThatThrownBy(() -> Json.reader().read("[" + number + "]"))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readWhenNumbersAreExactThenTreeEqualsDataBindingTreeWithExactNumbers()
+            throws IOException {
+        String text = "{\"a\":1.50,\"b\":100.0,\"c\":0.0,\"d\":-0.000,\"e\":12,"
+                + "\"f\":1e2,\"g\":[3.140,2.5e-3]}";
+        var dataBinding = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+
+        JsonNode tree = Json.reader(new Json.Limits(4, 100, 40, true)).read(text);
+
+        assertThat(tree).isEqualTo(dataBinding.readTree(text));
+        assertThat(tree.get("a").decimalValue()).isEqualTo(new BigDecimal("1.5"));
     }
 
     @Test
@@ -122,6 +139,7 @@ class JsonTest {
         value.put("i", 3);
         value.put("l", 1L << 40);
         value.put("d", 0.25);
+        value.put("float", 0.1f);
         value.put("big", new BigInteger("123456789012345678901234567890"));
         value.put("dec", new BigDecimal("1.10"));
         value.put("b", false);

@@ -131,6 +131,15 @@ class StrictJwsTest {
         assertDenied(() -> StrictJws.parse(token), DenialReason.MALFORMED_TOKEN);
     }
 
+    // A short exponent is a number a billion digits long, or one the JDK can not hold at all.
+    @ParameterizedTest(name = "exp {0}")
+    @ValueSource(strings = {"1e999999999", "1e9999999999", "0e99999999999999999999", "1e-1001"})
+    void parseWhenNumberHasAHugeExponentThenDeniesMalformedToken(String number) {
+        String token = TestJws.compact(HEADER, "{\"exp\":" + number + "}", SIG);
+
+        assertDenied(() -> StrictJws.parse(token), DenialReason.MALFORMED_TOKEN);
+    }
+
     @Test
     void parseWhenHeaderIsInvalidUtf8ThenDeniesMalformedToken() {
         byte[] header = {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'};
