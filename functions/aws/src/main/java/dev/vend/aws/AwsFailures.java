@@ -71,6 +71,9 @@ public final class AwsFailures {
             "RequestLimitExceeded",
             "TooManyRequestsException");
 
+    /** The package of the SDK's credentials providers (container, instance profile, chain). */
+    private static final String CREDENTIALS_PACKAGE = "software.amazon.awssdk.auth.credentials.";
+
     private AwsFailures() {
     }
 
@@ -133,11 +136,13 @@ public final class AwsFailures {
      *
      * <p>Not counted: a connection reset or closed after the request was sent (the endpoint, or
      * something in front of it, took the request and dropped it), a name that does not resolve,
-     * credentials that can not be loaded, and every service error, 5xx included.
+     * credentials that can not be loaded (even when their own endpoint timed out or refused the
+     * connection: that is Vend's outage, not the store's), and every service error, 5xx
+     * included.
      */
     public static boolean isTimeout(SdkException exception) {
         Objects.requireNonNull(exception, "exception");
-        if (exception instanceof SdkServiceException) {
+        if (exception instanceof SdkServiceException || fromCredentialsProvider(exception)) {
             return false;
         }
         @Nullable Throwable current = exception;
@@ -145,6 +150,25 @@ public final class AwsFailures {
         for (int depth = 0; depth < 16 && current != null; depth++) {
             if (isTimeoutType(current)) {
                 return true;
+            }
+            current = current.getCause();
+        }
+        return false;
+    }
+
+    /**
+     * Whether the failure was raised while loading credentials. The SDK has no type for it: a
+     * provider throws a plain client exception, whose cause may be the same connect or read
+     * timeout an HTTP attempt would give. What tells them apart is where it was thrown: some
+     * exception of the chain was made inside a credentials provider.
+     */
+    private static boolean fromCredentialsProvider(SdkException exception) {
+        @Nullable Throwable current = exception;
+        for (int depth = 0; depth < 16 && current != null; depth++) {
+            for (StackTraceElement frame : current.getStackTrace()) {
+                if (frame.getClassName().startsWith(CREDENTIALS_PACKAGE)) {
+                    return true;
+                }
             }
             current = current.getCause();
         }
