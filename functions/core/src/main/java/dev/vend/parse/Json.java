@@ -34,8 +34,12 @@ import java.util.Map;
  */
 public final class Json {
 
-    /** The largest decimal exponent, either way, of an exact number. */
-    public static final int MAX_SCALE = 1000;
+    /**
+     * The largest decimal exponent, either way, of an exact number other than zero: every such
+     * number is a finite, normal double, so a relying party's JSON library reads a claim Vend
+     * carries as the same number.
+     */
+    public static final int MAX_EXPONENT = 300;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JsonFactory WRITER = JsonFactory.builder().build();
@@ -50,8 +54,8 @@ public final class Json {
      * @param maxStringLength the longest string value, in characters
      * @param maxNumberLength the longest number, in characters
      * @param exactNumbers whether every integer becomes a {@code BigInteger} node and every
-     *     fraction a {@code BigDecimal} node, whose exponent may be at most {@link #MAX_SCALE}
-     *     either way (else: int, long or BigInteger by size, and double)
+     *     fraction a {@code BigDecimal} node, whose exponent may be at most
+     *     {@link #MAX_EXPONENT} either way (else: int, long or BigInteger by size, and double)
      */
     public record Limits(int maxDepth, int maxStringLength, int maxNumberLength,
             boolean exactNumbers) {
@@ -136,7 +140,7 @@ public final class Json {
             return switch (token) {
                 case START_OBJECT -> object(parser);
                 case START_ARRAY -> array(parser);
-                case VALUE_STRING -> NODES.textNode(parser.getText());
+                case VALUE_STRING -> NODES.textNode(text(parser));
                 case VALUE_NUMBER_INT -> integer(parser);
                 case VALUE_NUMBER_FLOAT -> fraction(parser);
                 case VALUE_TRUE -> NODES.booleanNode(true);
@@ -149,7 +153,7 @@ public final class Json {
         private ObjectNode object(JsonParser parser) throws IOException {
             ObjectNode object = NODES.objectNode();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
+                String name = text(parser);
                 parser.nextToken();
                 object.set(name, value(parser));
             }
@@ -165,10 +169,11 @@ public final class Json {
         }
 
         /**
-         * A fraction or an exponent form. Exact ones are refused beyond {@link #MAX_SCALE}: a
+         * A fraction or an exponent form. Exact ones are refused beyond {@link #MAX_EXPONENT}: a
          * short text such as {@code 1e999999999} is a {@code BigDecimal} that costs nothing to
-         * hold, but a billion digits to print or to turn into an integer. Others are refused
-         * when they overflow a double, which no later step could compare or convert.
+         * hold, but a billion digits to print or to turn into an integer, and one beyond a
+         * double's range would be carried into Vend's tokens as a number other libraries can
+         * not read. Others are refused when they overflow a double.
          */
         private JsonNode fraction(JsonParser parser) throws IOException {
             if (!exactNumbers) {
@@ -180,10 +185,30 @@ public final class Json {
             }
             // Without trailing zeros, as Jackson's data binding made them: 1.50 is 1.5.
             BigDecimal value = parser.getDecimalValue().stripTrailingZeros();
-            if (Math.abs((long) value.scale()) > MAX_SCALE) {
+            long exponent = (long) value.precision() - value.scale() - 1;
+            if (value.signum() != 0 && Math.abs(exponent) > MAX_EXPONENT) {
                 throw new IOException("number out of range");
             }
             return NODES.numberNode(value);
+        }
+
+        /**
+         * A string or member name, refused when an escape left half of a surrogate pair alone
+         * ({@code "\\ud800"}): no UTF-8 can hold it, so written out again it would become
+         * {@code ?}, and two different names would become one.
+         */
+        private static String text(JsonParser parser) throws IOException {
+            String text = parser.getText();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new IOException("string holds half of a surrogate pair");
+                }
+            }
+            return text;
         }
 
         private JsonNode integer(JsonParser parser) throws IOException {

@@ -74,7 +74,8 @@ class JsonTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"1e999999999", "-1E+1001", "1e-1001", "0.5e-999999999",
-        "1e9999999999", "0e99999999999999999999", "1.5E-2147483649"})
+        "1e9999999999", "0e99999999999999999999", "1.5E-2147483649", "1e301", "-1e-301",
+        "12345.6e297"})
     void readWhenExactNumberHasAHugeExponentThenRefused(String number) {
         var exact = Json.reader(new Json.Limits(4, 100, 40, true));
 
@@ -108,7 +109,12 @@ class JsonTest {
     void readWhenExactNumberHasTheLargestExponentThenAccepted() throws IOException {
         var exact = Json.reader(new Json.Limits(4, 100, 40, true));
 
-        assertThat(exact.read("[1e1000,1e-1000]").get(1).decimalValue().scale()).isEqualTo(1000);
+        JsonNode numbers = exact.read("[1e300,-1e-300,1234.5e296,0e-301]");
+
+        assertThat(numbers.get(0).decimalValue()).isEqualByComparingTo("1e300");
+        assertThat(numbers.get(1).decimalValue()).isEqualByComparingTo("-1e-300");
+        assertThat(numbers.get(2).decimalValue().doubleValue()).isFinite();
+        assertThat(numbers.get(3).decimalValue().signum()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -125,6 +131,19 @@ class JsonTest {
     @Test
     void readWhenDocumentIsAtLimitsThenAccepted() throws IOException {
         assertThat(Json.reader(SMALL).read("[[[\"1234567890\",12345]]]").isArray()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"s\":\"a\\ud800\"}", "{\"s\":\"\\udfffa\"}",
+        "{\"a\\ud800\":1}", "[\"\\ud800\\ud800\"]", "[\"\\udc00\\ud800\"]"})
+    void readWhenAStringHoldsHalfASurrogatePairThenRefused(String text) {
+        assertThatThrownBy(() -> Json.reader().read(text)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readWhenAStringHoldsAWholeSurrogatePairThenKept() throws IOException {
+        assertThat(Json.reader().read("[\"\\ud83d\\ude00 \ud83d\ude00\"]").get(0).textValue())
+                .isEqualTo("\ud83d\ude00 \ud83d\ude00");
     }
 
     @Test

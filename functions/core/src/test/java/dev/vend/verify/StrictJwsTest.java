@@ -140,6 +140,16 @@ class StrictJwsTest {
         assertDenied(() -> StrictJws.parse(token), DenialReason.MALFORMED_TOKEN);
     }
 
+    // Written out again, half a pair becomes '?': svc-a\ud800 and svc-a\udfff would be one sub.
+    @ParameterizedTest(name = "claims <{0}>")
+    @ValueSource(strings = {"{\"sub\":\"svc-a\\ud800\"}", "{\"sub\":\"svc-a\\udfff\"}",
+        "{\"s\\ud800ub\":\"x\"}"})
+    void parseWhenAStringHoldsHalfASurrogatePairThenDeniesMalformedToken(String claims) {
+        String token = TestJws.compact(HEADER, claims, SIG);
+
+        assertDenied(() -> StrictJws.parse(token), DenialReason.MALFORMED_TOKEN);
+    }
+
     @Test
     void parseWhenHeaderIsInvalidUtf8ThenDeniesMalformedToken() {
         byte[] header = {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'};
