@@ -821,6 +821,33 @@ abstract class LambdaEndToEndSuite {
         assertRefused(handle(handlers.get("ES256"), event), "unsupported_event");
     }
 
+    @ParameterizedTest(name = "method <{0}>")
+    @ValueSource(strings = {"", " "})
+    void tokenWhenMethodIsBlankThenInvalidRequestNeverAnException(String method) throws Exception {
+        var event = tokenEvent(form(githubToken("1001", "123"), API));
+        event.getRequestContext().getHttp().setMethod(method);
+
+        assertRefused(handle(handlers.get("ES256"), event), "unsupported_event");
+    }
+
+    @Test
+    void tokenWhenMethodIsNullThenInvalidRequestNeverAnException() throws Exception {
+        var event = tokenEvent(form(githubToken("1001", "123"), API));
+        event.getRequestContext().getHttp().setMethod(null);
+
+        assertRefused(handle(handlers.get("ES256"), event), "unsupported_event");
+    }
+
+    @ParameterizedTest(name = "path <{0}>")
+    @ValueSource(strings = {"/to ken", "/token%zz", "/.well-known/jwks.json%", "/x\\y"})
+    void tokenWhenPathIsNoUriThenInvalidRequestNeverAnException(String path) throws Exception {
+        var event = tokenEvent(form(githubToken("1001", "123"), API));
+        event.getRequestContext().getHttp().setPath(path);
+        event.setRawPath(path);
+
+        assertRefused(handle(handlers.get("ES256"), event), "malformed_request");
+    }
+
     @Test
     void tokenWhenRequestContextMissingThenInvalidRequestNeverAnException() throws Exception {
         var event = tokenEvent(form(githubToken("1001", "123"), API));

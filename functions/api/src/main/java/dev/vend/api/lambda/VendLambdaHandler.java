@@ -13,6 +13,7 @@ import dev.vend.vend.WireError;
 import dev.vend.verify.DenialReason;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
@@ -74,7 +75,12 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
                 || event.getRequestContext().getHttp() == null) {
             return DenialReason.UNSUPPORTED_EVENT;
         }
-        if (!trimmedHeadersAreValid(event) || !bodyDecodes(event)) {
+        var http = event.getRequestContext().getHttp();
+        if (http.getMethod() == null || http.getMethod().isBlank() || http.getPath() == null) {
+            return DenialReason.UNSUPPORTED_EVENT;
+        }
+        if (!isUri(http.getPath(), event.getRawQueryString()) || !trimmedHeadersAreValid(event)
+                || !bodyDecodes(event)) {
             return DenialReason.MALFORMED_REQUEST;
         }
         if (!isTokenPath(event)) {
@@ -116,6 +122,19 @@ public class VendLambdaHandler extends APIGatewayV2HTTPEventFunction {
         }
         event.setHeaders(trimmed);
         return true;
+    }
+
+    /**
+     * The path and query must form a URI reference (no spaces, no broken percent escapes), or
+     * the framework fails building the request with an exception instead of an answer.
+     */
+    private static boolean isUri(String path, String query) {
+        try {
+            URI.create(query == null || query.isEmpty() ? path : path + "?" + query);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A body flagged base64 must be base64, or the framework fails decoding it. */
